@@ -1,0 +1,64 @@
+/**
+ * Composition root as a function: config → database (chain) → mongoose → Agenda → restify.
+ * `main.ts` runs it as a process; tests run it in-process. `stop()` is the graceful shutdown:
+ * stop accepting requests, let running jobs finish (bounded), close the database, stop a database
+ * child we started.
+ */
+import type { Server } from 'restify';
+import type { Connection } from 'mongoose';
+import type { Config } from './config';
+import { provideDatabase, type ProvidedDatabase } from './infra/db/chain';
+import { closeServer, createHttpServer, listen } from './infra/http/server';
+import type { Logger } from './infra/logger';
+import { connectMongo, pingMongo } from './infra/mongo';
+import { createScheduler, type Scheduler } from './infra/scheduler';
+import { recordStartup } from './infra/startups';
+
+export interface App {
+  port: number;
+  engine: ProvidedDatabase['engine'];
+  conn: Connection;
+  scheduler: Scheduler;
+  server: Server;
+  stop(): Promise<void>;
+}
+
+export async function startApp(config: Config, log: Logger, purpose: 'start' | 'test' = 'start'): Promise<App> {
+  const provided = await provideDatabase(config, { purpose, log });
+  const cleanups: (() => Promise<void>)[] = [() => provided.stop()];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+  };
+  try {
+    const conn = await connectMongo(provided.uri, config.dbName, log);
+    cleanups.push(() => conn.close());
+    const startups = await recordStartup(conn, config.version);
+    log.info({ startups }, `startup #${startups} on this database`);
+
+    const scheduler = createScheduler(conn.db!, {
+      processEveryMs: config.agendaProcessEveryMs,
+      name: `segments-${process.pid}`,
+      log: log.child({ component: 'scheduler' }),
+    });
+    await scheduler.start();
+    cleanups.push(() => scheduler.stop(config.shutdownTimeoutMs));
+
+    const server = createHttpServer({
+      log: log.child({ component: 'http' }),
+      health: async () => {
+        const dbOk = await pingMongo(conn);
+        const sched = scheduler.state();
+        const ok = dbOk && sched === 'ok';
+        return { status: ok ? 'ok' : 'degraded', db: dbOk ? 'ok' : 'down', scheduler: sched, version: config.version, startups };
+      },
+    });
+    const port = await listen(server, config.port, config.host);
+    cleanups.push(() => closeServer(server));
+    log.info({ port, host: config.host, engine: provided.engine }, `listening on http://${config.host}:${port}`);
+    let stopping: Promise<void> | undefined;
+    return { port, engine: provided.engine, conn, scheduler, server, stop: () => (stopping ??= cleanup()) };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}

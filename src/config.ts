@@ -1,0 +1,96 @@
+/**
+ * The one place that reads the environment. `loadConfig` parses and validates it once and returns
+ * a frozen, typed object; a bad value throws ConfigError naming the variable and what is allowed.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+const PROJECT_ROOT = path.resolve(__dirname, __dirname.includes(`${path.sep}dist${path.sep}`) ? '../..' : '..');
+
+const int = (min: number, max: number) => {
+  const error = `must be a whole number from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+};
+
+/** Variables, their defaults and what is allowed. `.env.example` documents the same table. */
+const schema = z.object({
+  PORT: int(0, 65535).default(3978),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must start with mongodb:// or mongodb+srv://')
+    .optional(),
+  DB_ENGINE: z.enum(['auto', 'uri', 'memory-server', 'java-server']).default('auto'),
+  DB_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,48}$/, 'letters, digits, _ and -, at most 48 characters')
+    .default('segments'),
+  DATA_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'data')),
+  JAVA_SERVER_HEAP: z
+    .string()
+    .regex(/^\d+[mMgG]$/, 'a JVM heap size such as 512m or 1g')
+    .default('512m'),
+  MEMORY_SERVER_RETRY_HOURS: int(0, 24 * 365).default(24),
+  AGENDA_PROCESS_EVERY_MS: int(50, 3_600_000).default(1000),
+  SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  ADMIN_API_KEY: z.string().min(16, 'at least 16 characters').optional(),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  mongodbUri: string | undefined;
+  dbEngine: z.infer<typeof schema>['DB_ENGINE'];
+  dbName: string;
+  dataDir: string;
+  javaServerHeap: string;
+  memoryServerRetryHours: number;
+  agendaProcessEveryMs: number;
+  shutdownTimeoutMs: number;
+  adminApiKey: string | undefined;
+  projectRoot: string;
+  version: string;
+}
+
+/** Empty strings count as unset, the way `.env` files and shells usually mean them. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => !!e[1]));
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = schema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    throw new ConfigError(`Invalid ${name}=${JSON.stringify(env[name] ?? '')}: ${issue?.message ?? 'invalid'}`);
+  }
+  const e = parsed.data;
+  if (e.DB_ENGINE === 'uri' && !e.MONGODB_URI) {
+    throw new ConfigError('Invalid DB_ENGINE="uri": MONGODB_URI must be set when DB_ENGINE=uri');
+  }
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    mongodbUri: e.MONGODB_URI,
+    dbEngine: e.DB_ENGINE,
+    dbName: e.DB_NAME,
+    dataDir: path.resolve(e.DATA_DIR),
+    javaServerHeap: e.JAVA_SERVER_HEAP,
+    memoryServerRetryHours: e.MEMORY_SERVER_RETRY_HOURS,
+    agendaProcessEveryMs: e.AGENDA_PROCESS_EVERY_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    adminApiKey: e.ADMIN_API_KEY,
+    projectRoot: PROJECT_ROOT,
+    version: readVersion(),
+  });
+}
+
+function readVersion(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pkg = require(path.join(PROJECT_ROOT, 'package.json')) as { version: string };
+  return pkg.version;
+}

@@ -1,0 +1,89 @@
+/**
+ * The database chain every entry point uses (DESIGN §2.1): MONGODB_URI → mongodb-memory-server →
+ * mongo-java-server → one clear error. DB_ENGINE forces one step; `auto` walks the chain and the
+ * log says which step was chosen and why the earlier ones were skipped.
+ */
+import path from 'node:path';
+import type { Config } from '../../config';
+import { DatabaseUnavailableError } from '../../errors';
+import type { Logger } from '../logger';
+import { startJavaServer, type RunningServer } from './javaServer';
+import { rememberedFailure, startMemoryServer } from './memoryServer';
+
+export type Engine = 'uri' | 'memory-server' | 'java-server';
+
+export interface ProvidedDatabase {
+  engine: Engine;
+  uri: string;
+  /** Stops a server this process started; a no-op for MONGODB_URI. */
+  stop(): Promise<void>;
+}
+
+export interface ChainOptions {
+  /** `start` keeps data on disk under DATA_DIR; `test` uses throw-away in-memory servers. */
+  purpose: 'start' | 'test';
+  log: Logger;
+  /** Overrides for tests of the chain itself. */
+  cacheDir?: string;
+  javaServer?: typeof startJavaServer;
+  memoryServer?: typeof startMemoryServer;
+}
+
+const HOW_TO =
+  'Provide a database in one of these ways: set MONGODB_URI to a running MongoDB; or let ' +
+  'mongodb-memory-server download mongod (needs internet once); or install Java 17+ and Maven so ' +
+  'mongo-java-server can start (see README "Databases").';
+
+export async function provideDatabase(config: Config, opts: ChainOptions): Promise<ProvidedDatabase> {
+  const cacheDir = opts.cacheDir ?? path.join(config.projectRoot, '.cache');
+  const skipped: string[] = [];
+  const forced = config.dbEngine !== 'auto';
+  const chosen = (engine: Engine, uri: string, stop: () => Promise<void>): ProvidedDatabase => {
+    opts.log.info({ engine, skipped, forced }, `database: using ${engine}${skipped.length ? ` (skipped: ${skipped.join('; ')})` : ''}`);
+    return { engine, uri, stop };
+  };
+
+  if (config.dbEngine === 'auto' || config.dbEngine === 'uri') {
+    if (config.mongodbUri) return chosen('uri', config.mongodbUri, async () => {});
+    skipped.push('uri: MONGODB_URI is not set');
+  }
+
+  if (config.dbEngine === 'auto' || config.dbEngine === 'memory-server') {
+    const memOpts = {
+      markerDir: cacheDir,
+      retryHours: config.memoryServerRetryHours,
+      ...(opts.purpose === 'start' ? { dbPath: path.join(config.dataDir, 'mongod') } : {}),
+    };
+    const remembered = forced ? undefined : rememberedFailure(memOpts);
+    if (remembered) {
+      skipped.push(`memory-server: ${remembered}`);
+    } else {
+      try {
+        const s = await (opts.memoryServer ?? startMemoryServer)(memOpts);
+        return chosen('memory-server', s.uri, s.stop);
+      } catch (err) {
+        skipped.push(`memory-server: ${message(err)}`);
+      }
+    }
+  }
+
+  if (config.dbEngine === 'auto' || config.dbEngine === 'java-server') {
+    try {
+      const s: RunningServer = await (opts.javaServer ?? startJavaServer)({
+        projectRoot: config.projectRoot,
+        cacheDir,
+        heap: config.javaServerHeap,
+        ...(opts.purpose === 'start' ? { h2File: path.join(config.dataDir, 'segments.h2') } : {}),
+      });
+      return chosen('java-server', s.uri, s.stop);
+    } catch (err) {
+      skipped.push(`java-server: ${message(err)}`);
+    }
+  }
+
+  throw new DatabaseUnavailableError(`No database available (${skipped.join('; ')}). ${HOW_TO}`);
+}
+
+function message(err: unknown): string {
+  return ((err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '').slice(0, 300);
+}

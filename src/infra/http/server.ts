@@ -1,0 +1,61 @@
+/**
+ * The restify server: JSON body parsing with a size limit, the error handler, and `GET /healthz`.
+ * Capabilities add their routes through `register` before `listen`.
+ */
+import restify, { type Server } from 'restify';
+import type { Logger } from '../logger';
+import { toHttpError } from './errors';
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  db: 'ok' | 'down';
+  scheduler: string;
+  version: string;
+  [extra: string]: unknown;
+}
+
+export interface HttpServerOptions {
+  log: Logger;
+  health: () => Promise<Health>;
+  maxBodyBytes?: number;
+}
+
+export function createHttpServer(opts: HttpServerOptions): Server {
+  const server = restify.createServer({ name: 'segments', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
+  server.use(
+    restify.plugins.bodyParser({ mapParams: false, maxBodySize: opts.maxBodyBytes ?? 1_048_576, rejectUnknown: true }),
+  );
+
+  server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, next: () => void) => {
+    const { status, body } = toHttpError(err);
+    if (status >= 500) opts.log.error({ err, method: req.method, url: req.url }, 'http: request failed');
+    // Replace restify's own formatter output (which may carry a stack) with our body.
+    const e = err as { statusCode?: number; toJSON?: () => unknown; body?: unknown };
+    e.statusCode = status;
+    e.toJSON = () => body;
+    e.body = body;
+    next();
+  });
+
+  server.get('/healthz', async (_req: restify.Request, res: restify.Response) => {
+    const h = await opts.health();
+    res.send(h.status === 'ok' ? 200 : 503, h);
+  });
+  return server;
+}
+
+/** Resolves with the bound port once listening (PORT=0 picks a free one). */
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.removeListener('error', reject);
+      resolve(server.address().port);
+    });
+  });
+}
+
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => server.close(() => resolve()));
+}

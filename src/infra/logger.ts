@@ -1,0 +1,9 @@
+/** Structured JSON logs (pino); one root logger per process, children per component. */
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config';
+
+export type { Logger };
+
+export function createLogger(config: Pick<Config, 'logLevel' | 'version'>): Logger {
+  return pino({ level: config.logLevel, base: { app: 'segments', version: config.version } });
+}

@@ -1,0 +1,50 @@
+/**
+ * Agenda on mongoose's own `Db` (one connection for everything). Errors are logged and reflected
+ * in `state()`, never left as unhandled rejections.
+ */
+import { MongoBackend } from '@agendajs/mongo-backend';
+import { Agenda } from 'agenda';
+import type { Db } from 'mongodb';
+import type { Logger } from './logger';
+
+export type SchedulerState = 'starting' | 'ok' | 'error' | 'stopped';
+
+export interface Scheduler {
+  agenda: Agenda;
+  start(): Promise<void>;
+  /** Lets running jobs finish for up to `timeoutMs`, then stops polling. */
+  stop(timeoutMs: number): Promise<void>;
+  state(): SchedulerState;
+}
+
+export function createScheduler(db: Db, opts: { processEveryMs: number; name: string; log: Logger }): Scheduler {
+  // processEvery in milliseconds: agenda 6.2.6 misreads '200 milliseconds' as 200,000 ms.
+  const agenda = new Agenda({
+    backend: new MongoBackend({ mongo: db, collection: 'agendaJobs' }),
+    processEvery: opts.processEveryMs,
+    name: opts.name,
+  });
+  let state: SchedulerState = 'starting';
+  let lastErrorAt = 0;
+  agenda.on('error', (err: Error) => {
+    lastErrorAt = Date.now();
+    opts.log.error({ err }, 'scheduler: error');
+  });
+  agenda.on('fail', (err: Error | string, job: { attrs?: { name?: string } }) => {
+    opts.log.warn({ err, job: job.attrs?.name }, 'scheduler: job failed');
+  });
+  return {
+    agenda,
+    async start() {
+      await agenda.start();
+      state = 'ok';
+    },
+    async stop(timeoutMs) {
+      if (state === 'stopped') return;
+      state = 'stopped';
+      const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
+      if (result.timedOut) opts.log.warn({ running: result.running }, 'scheduler: jobs still running at shutdown');
+    },
+    state: () => (state === 'ok' && Date.now() - lastErrorAt < 60_000 ? 'error' : state),
+  };
+}

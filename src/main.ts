@@ -1,0 +1,56 @@
+/**
+ * The process: load config (a bad value stops start-up with one line), start the app, and shut it
+ * down gracefully on SIGINT/SIGTERM with exit code 0. An uncaught error is logged and also shuts
+ * down (exit 1); the database child exits with us either way because it watches its stdin.
+ */
+import { startApp, type App } from './app';
+import { loadConfig, type Config } from './config';
+import { AppError } from './errors';
+import { createLogger, type Logger } from './infra/logger';
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    process.stderr.write(`segments: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  const log = createLogger(config);
+  let app: App | undefined;
+  let exiting = false;
+  const shutdown = (code: number, why: string) => {
+    if (exiting) return;
+    exiting = true;
+    log.info({ why }, 'shutting down');
+    // If a step hangs, leave anyway: a stuck shutdown is worse than a bounded one.
+    setTimeout(() => process.exit(code || 1), config.shutdownTimeoutMs + 5000).unref();
+    void (app?.stop() ?? Promise.resolve()).then(
+      () => process.exit(code),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown(0, 'SIGINT'));
+  process.on('SIGTERM', () => shutdown(0, 'SIGTERM'));
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception');
+    shutdown(1, 'uncaught exception');
+  });
+  process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+  try {
+    app = await startApp(config, log);
+  } catch (err) {
+    fail(log, err);
+  }
+}
+
+function fail(log: Logger, err: unknown): never {
+  if (err instanceof AppError) log.fatal({ code: err.code }, err.message);
+  else log.fatal({ err }, 'start-up failed');
+  process.exit(1);
+}
+
+void main();
