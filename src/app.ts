@@ -23,11 +23,16 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function startApp(config: Config, log: Logger, purpose: 'start' | 'test' = 'start'): Promise<App> {
+export async function startApp(
+  config: Config,
+  log: Logger,
+  purpose: 'start' | 'test' = 'start',
+): Promise<App> {
   const provided = await provideDatabase(config, { purpose, log });
   const cleanups: (() => Promise<void>)[] = [() => provided.stop()];
   const cleanup = async () => {
-    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
+    for (const fn of cleanups.reverse())
+      await fn().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
   };
   try {
     const conn = await connectMongo(provided.uri, config.dbName, log);
@@ -49,12 +54,21 @@ export async function startApp(config: Config, log: Logger, purpose: 'start' | '
         const dbOk = await pingMongo(conn);
         const sched = scheduler.state();
         const ok = dbOk && sched === 'ok';
-        return { status: ok ? 'ok' : 'degraded', db: dbOk ? 'ok' : 'down', scheduler: sched, version: config.version, startups };
+        return {
+          status: ok ? 'ok' : 'degraded',
+          db: dbOk ? 'ok' : 'down',
+          scheduler: sched,
+          version: config.version,
+          startups,
+        };
       },
     });
     const port = await listen(server, config.port, config.host);
     cleanups.push(() => closeServer(server));
-    log.info({ port, host: config.host, engine: provided.engine }, `listening on http://${config.host}:${port}`);
+    log.info(
+      { port, host: config.host, engine: provided.engine },
+      `listening on http://${config.host}:${port}`,
+    );
     let stopping: Promise<void> | undefined;
     return { port, engine: provided.engine, conn, scheduler, server, stop: () => (stopping ??= cleanup()) };
   } catch (err) {

@@ -19,7 +19,13 @@ export async function pingMongo(conn: Connection, timeoutMs = 2000): Promise<boo
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
   try {
-    return await Promise.race([db.command({ ping: 1 }).then(() => true, () => false), timeout]);
+    return await Promise.race([
+      db.command({ ping: 1 }).then(
+        () => true,
+        () => false,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -17,7 +17,10 @@ export interface Scheduler {
   state(): SchedulerState;
 }
 
-export function createScheduler(db: Db, opts: { processEveryMs: number; name: string; log: Logger }): Scheduler {
+export function createScheduler(
+  db: Db,
+  opts: { processEveryMs: number; name: string; log: Logger },
+): Scheduler {
   // processEvery in milliseconds: agenda 6.2.6 misreads '200 milliseconds' as 200,000 ms.
   const agenda = new Agenda({
     backend: new MongoBackend({ mongo: db, collection: 'agendaJobs' }),
@@ -43,7 +46,8 @@ export function createScheduler(db: Db, opts: { processEveryMs: number; name: st
       if (state === 'stopped') return;
       state = 'stopped';
       const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
-      if (result.timedOut) opts.log.warn({ running: result.running }, 'scheduler: jobs still running at shutdown');
+      if (result.timedOut)
+        opts.log.warn({ running: result.running }, 'scheduler: jobs still running at shutdown');
     },
     state: () => (state === 'ok' && Date.now() - lastErrorAt < 60_000 ? 'error' : state),
   };

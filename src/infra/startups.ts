@@ -5,8 +5,8 @@
 import type { Connection } from 'mongoose';
 
 export async function recordStartup(conn: Connection, version: string): Promise<number> {
-  const doc = await conn.db!
-    .collection<{ _id: string; count: number; lastAt: Date; version: string }>('system_info')
+  const doc = await conn
+    .db!.collection<{ _id: string; count: number; lastAt: Date; version: string }>('system_info')
     .findOneAndUpdate(
       { _id: 'startups' },
       { $inc: { count: 1 }, $set: { lastAt: new Date(), version } },

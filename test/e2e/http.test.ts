@@ -8,7 +8,12 @@ import { testServerUri } from '../support/db';
 let app: App;
 let base: string;
 beforeAll(async () => {
-  const config = loadConfig({ MONGODB_URI: testServerUri(), DB_NAME: `e2e_http_${process.pid}`, PORT: '0', LOG_LEVEL: 'silent' });
+  const config = loadConfig({
+    MONGODB_URI: testServerUri(),
+    DB_NAME: `e2e_http_${process.pid}`,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+  });
   app = await startApp(config, pino({ level: 'silent' }), 'test');
   base = `http://127.0.0.1:${app.port}`;
   app.server.get('/boom/validation', async () => {
@@ -55,7 +60,11 @@ test('malformed JSON is a 400 and an oversize body a 413', async () => {
   app.server.post('/echo', async (req, res) => {
     res.send(200, req.body);
   });
-  const bad = await fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+  const bad = await fetch(`${base}/echo`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"a":',
+  });
   expect(bad.status).toBe(400);
   const big = await fetch(`${base}/echo`, {
     method: 'POST',

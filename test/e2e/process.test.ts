@@ -19,7 +19,13 @@ afterAll(() => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-const env = () => ({ DB_ENGINE: 'java-server', DATA_DIR: dataDir, PORT: '0', JAVA_SERVER_HEAP: '256m', SHUTDOWN_TIMEOUT_MS: '5000' });
+const env = () => ({
+  DB_ENGINE: 'java-server',
+  DATA_DIR: dataDir,
+  PORT: '0',
+  JAVA_SERVER_HEAP: '256m',
+  SHUTDOWN_TIMEOUT_MS: '5000',
+});
 
 async function health(port: number): Promise<Record<string, unknown>> {
   const res = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -57,9 +63,15 @@ test('SIGKILL of the Node process still takes the JVM down', async () => {
 });
 
 test('a bad setting stops start-up with one line naming it', () => {
-  const r = spawnSync(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', PORT: 'eighty' }, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [MAIN], {
+    env: { PATH: process.env.PATH ?? '', PORT: 'eighty' },
+    encoding: 'utf8',
+  });
   expect(r.status).toBe(1);
-  expect(r.stderr.trim().split('\n').filter((l) => !l.includes('DeprecationWarning') && !l.includes('trace-deprecation'))).toEqual([
-    'segments: Invalid PORT="eighty": must be a whole number from 0 to 65535',
-  ]);
+  expect(
+    r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => !l.includes('DeprecationWarning') && !l.includes('trace-deprecation')),
+  ).toEqual(['segments: Invalid PORT="eighty": must be a whole number from 0 to 65535']);
 });

@@ -13,7 +13,8 @@ export interface Started {
 }
 
 export function assertBuilt(): void {
-  if (!fs.existsSync(MAIN)) throw new Error(`${MAIN} is missing: run "npm run build" (npm test does it first)`);
+  if (!fs.existsSync(MAIN))
+    throw new Error(`${MAIN} is missing: run "npm run build" (npm test does it first)`);
 }
 
 /** Starts main.js with exactly `env` (plus PATH/HOME) and waits for its "listening" log line. */
@@ -26,7 +27,10 @@ export function startMain(env: Record<string, string>, timeoutMs = 60_000): Prom
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" line in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`no "listening" line in ${timeoutMs} ms:\n${out}`)),
+      timeoutMs,
+    );
     const onData = (d: Buffer) => {
       out += d.toString();
       const m = /"port":(\d+).*listening on/.exec(out);

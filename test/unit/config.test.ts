@@ -4,7 +4,13 @@ import { ConfigError } from '../../src/errors';
 describe('loadConfig', () => {
   test('defaults when nothing is set', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3978, host: '127.0.0.1', dbEngine: 'auto', dbName: 'segments', logLevel: 'info' });
+    expect(c).toMatchObject({
+      port: 3978,
+      host: '127.0.0.1',
+      dbEngine: 'auto',
+      dbName: 'segments',
+      logLevel: 'info',
+    });
     expect(c.mongodbUri).toBeUndefined();
     expect(Object.isFrozen(c)).toBe(true);
   });

@@ -39,7 +39,10 @@ export async function provideDatabase(config: Config, opts: ChainOptions): Promi
   const skipped: string[] = [];
   const forced = config.dbEngine !== 'auto';
   const chosen = (engine: Engine, uri: string, stop: () => Promise<void>): ProvidedDatabase => {
-    opts.log.info({ engine, skipped, forced }, `database: using ${engine}${skipped.length ? ` (skipped: ${skipped.join('; ')})` : ''}`);
+    opts.log.info(
+      { engine, skipped, forced },
+      `database: using ${engine}${skipped.length ? ` (skipped: ${skipped.join('; ')})` : ''}`,
+    );
     return { engine, uri, stop };
   };
 
@@ -60,7 +63,7 @@ export async function provideDatabase(config: Config, opts: ChainOptions): Promi
     } else {
       try {
         const s = await (opts.memoryServer ?? startMemoryServer)(memOpts);
-        return chosen('memory-server', s.uri, s.stop);
+        return chosen('memory-server', s.uri, () => s.stop());
       } catch (err) {
         skipped.push(`memory-server: ${message(err)}`);
       }
@@ -75,7 +78,7 @@ export async function provideDatabase(config: Config, opts: ChainOptions): Promi
         heap: config.javaServerHeap,
         ...(opts.purpose === 'start' ? { h2File: path.join(config.dataDir, 'segments.h2') } : {}),
       });
-      return chosen('java-server', s.uri, s.stop);
+      return chosen('java-server', s.uri, () => s.stop());
     } catch (err) {
       skipped.push(`java-server: ${message(err)}`);
     }

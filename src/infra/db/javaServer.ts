@@ -40,11 +40,17 @@ export async function resolveClasspath(projectRoot: string, cacheDir: string): P
   fs.mkdirSync(cacheDir, { recursive: true });
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   try {
-    await exec('mvn', ['-q', '-f', path.join(dir, 'pom.xml'), 'dependency:build-classpath', `-Dmdep.outputFile=${tmp}`], {
-      timeout: 600_000,
-    });
+    await exec(
+      'mvn',
+      ['-q', '-f', path.join(dir, 'pom.xml'), 'dependency:build-classpath', `-Dmdep.outputFile=${tmp}`],
+      {
+        timeout: 600_000,
+      },
+    );
   } catch (err) {
-    throw new DatabaseUnavailableError(`Maven could not resolve mongo-java-server's class path: ${firstLine(err)}`);
+    throw new DatabaseUnavailableError(
+      `Maven could not resolve mongo-java-server's class path: ${firstLine(err)}`,
+    );
   }
   // rename is atomic: two test runs resolving at once both end with a whole file.
   fs.renameSync(tmp, cacheFile);
@@ -64,7 +70,14 @@ export async function startJavaServer(opts: JavaServerOptions): Promise<RunningS
   if (opts.h2File) fs.mkdirSync(path.dirname(opts.h2File), { recursive: true });
   const child = spawn(
     'java',
-    [`-Xmx${opts.heap}`, '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn', '-cp', classpath, launcher, ...backend],
+    [
+      `-Xmx${opts.heap}`,
+      '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+      '-cp',
+      classpath,
+      launcher,
+      ...backend,
+    ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const address = await readAddress(child, opts.startTimeoutMs ?? 60_000);
@@ -78,7 +91,11 @@ function readAddress(child: ChildProcess, timeoutMs: number): Promise<string> {
     const fail = (why: string) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(new DatabaseUnavailableError(`mongo-java-server did not start: ${why}${err ? `\n${err.slice(-2000)}` : ''}`));
+      reject(
+        new DatabaseUnavailableError(
+          `mongo-java-server did not start: ${why}${err ? `\n${err.slice(-2000)}` : ''}`,
+        ),
+      );
     };
     const timer = setTimeout(() => fail(`no address within ${timeoutMs} ms`), timeoutMs);
     child.on('error', (e) => fail(e.message));

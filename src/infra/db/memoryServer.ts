@@ -41,7 +41,10 @@ export async function startMemoryServer(opts: MemoryServerOptions): Promise<Runn
   try {
     if (opts.dbPath) fs.mkdirSync(opts.dbPath, { recursive: true });
     const server = await MongoMemoryServer.create({
-      instance: { ip: '127.0.0.1', ...(opts.dbPath ? { dbPath: opts.dbPath, storageEngine: 'wiredTiger' } : {}) },
+      instance: {
+        ip: '127.0.0.1',
+        ...(opts.dbPath ? { dbPath: opts.dbPath, storageEngine: 'wiredTiger' } : {}),
+      },
     });
     return {
       uri: server.getUri(),

@@ -24,7 +24,11 @@ export function createHttpServer(opts: HttpServerOptions): Server {
   const server = restify.createServer({ name: 'segments', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(
-    restify.plugins.bodyParser({ mapParams: false, maxBodySize: opts.maxBodyBytes ?? 1_048_576, rejectUnknown: true }),
+    restify.plugins.bodyParser({
+      mapParams: false,
+      maxBodySize: opts.maxBodyBytes ?? 1_048_576,
+      rejectUnknown: true,
+    }),
   );
 
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, next: () => void) => {
@@ -57,5 +61,7 @@ export function listen(server: Server, port: number, host: string): Promise<numb
 }
 
 export function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+  });
 }

@@ -46,11 +46,20 @@ test('DB_ENGINE=java-server starts a real mongo-java-server and stops it', async
 });
 
 test('a remembered memory-server failure costs under a second and names the marker', async () => {
-  fs.writeFileSync(path.join(tmp, MARKER_FILE), JSON.stringify({ failedAt: new Date().toISOString(), reason: 'offline' }));
+  fs.writeFileSync(
+    path.join(tmp, MARKER_FILE),
+    JSON.stringify({ failedAt: new Date().toISOString(), reason: 'offline' }),
+  );
   const memoryServer = jest.fn(startMemoryServer);
   const javaServer = jest.fn(async () => ({ uri: 'mongodb://127.0.0.1:1/', pid: 1, stop: async () => {} }));
   const started = Date.now();
-  const db = await provideDatabase(loadConfig({}), { purpose: 'test', log, cacheDir: tmp, memoryServer, javaServer });
+  const db = await provideDatabase(loadConfig({}), {
+    purpose: 'test',
+    log,
+    cacheDir: tmp,
+    memoryServer,
+    javaServer,
+  });
   expect(Date.now() - started).toBeLessThan(1000);
   expect(db.engine).toBe('java-server');
   expect(memoryServer).not.toHaveBeenCalled();
@@ -82,5 +91,7 @@ test('nothing available: one error that lists the ways to provide a database', a
     javaServer: async () => failing(),
   });
   await expect(run).rejects.toThrow(DatabaseUnavailableError);
-  await expect(run).rejects.toThrow(/MONGODB_URI is not set.*memory-server: java: not found.*set MONGODB_URI.*Java 17\+ and Maven/);
+  await expect(run).rejects.toThrow(
+    /MONGODB_URI is not set.*memory-server: java: not found.*set MONGODB_URI.*Java 17\+ and Maven/,
+  );
 });
