@@ -1,0 +1,154 @@
+/**
+ * Lowers one condition to a small set of primitive checks that every target knows how to run
+ * (regex on strings, equality, membership, typed ranges, presence). The Mongo compiler and the
+ * predicate compiler both start from here, so a condition's meaning is decided in one place.
+ */
+import type { Condition, RelativeTime, RuleContext } from './ast';
+import { lookupField, OPERATORS_BY_TYPE } from './catalogue';
+import { RuleValidationError } from './errors';
+import { dateSpan, lowerCaseStored, relativeMs, resolveSegmentId, subPath, textPattern } from './semantics';
+
+/** A range end: the instant/number `ms`, or `now + ms` when `relative`. */
+export interface Bound {
+  ms: number;
+  relative: boolean;
+  inclusive: boolean;
+}
+
+/**
+ * A primitive check on the value at `path`. `regex` matches strings (only) that match any of its
+ * flag-free sources; `range` only matches values of its `type` (Mongo's type bracketing); `tags`
+ * and `segments.segmentId` are multi-valued and match when any element does.
+ */
+export type Check =
+  | { kind: 'regex'; path: string; sources: string[] }
+  | { kind: 'eq'; path: string; value: string | number | boolean }
+  | { kind: 'in'; path: string; values: readonly (string | number)[] }
+  | { kind: 'range'; path: string; type: 'number' | 'date'; min?: Bound; max?: Bound }
+  | { kind: 'present'; path: string }
+  | { kind: 'all'; checks: Check[] };
+
+/** A lowered condition: the check of its positive form, and whether the condition negates it. */
+export interface Lowered {
+  check: Check;
+  negate: boolean;
+}
+
+/** Operators that are the boolean negation of another one, and that other one. */
+const NEGATED: Partial<Record<Condition['operator'], Condition['operator']>> = {
+  '!=': '=',
+  'not contains': 'contains',
+  'not in': 'in',
+  'not exists': 'exists',
+  'has none of': 'has any of',
+};
+
+const isStrings = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'string');
+const isNumbers = (v: unknown): v is number[] =>
+  Array.isArray(v) && v.length > 0 && v.every((x) => typeof x === 'number' && Number.isFinite(x));
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isRelative = (v: unknown): v is RelativeTime =>
+  typeof v === 'object' &&
+  v !== null &&
+  Number.isInteger((v as RelativeTime).amount) &&
+  (v as RelativeTime).amount > 0 &&
+  ((v as RelativeTime).unit === 'days' || (v as RelativeTime).unit === 'hours');
+
+const bound = (ms: number, inclusive: boolean, relative = false): Bound => ({
+  ms,
+  relative,
+  inclusive,
+});
+
+/**
+ * Lowers a condition. `path` locates it in the rule for error messages. Throws
+ * RuleValidationError for an unknown field, an operator the field's type does not allow, a value
+ * of the wrong shape, or an unknown segment.
+ */
+export function lowerCondition(c: Condition, ctx: RuleContext | undefined, path: string): Lowered {
+  const fail = (message: string, sub = 'value'): never => {
+    throw new RuleValidationError([{ path: subPath(path, sub), message }]);
+  };
+  const field = lookupField(c.field) ?? fail(`unknown field "${c.field}"`, 'field');
+  if (!OPERATORS_BY_TYPE[field.type].includes(c.operator)) {
+    fail(`operator "${c.operator}" does not apply to ${field.type} field "${c.field}"`, 'operator');
+  }
+  const positive = NEGATED[c.operator] ?? c.operator;
+  const negate = (c.not === true) !== (positive !== c.operator);
+  const at = field.path;
+  const v = c.value;
+  const exact = field.storedLowerCase === true;
+  const text = (): string => (typeof v === 'string' ? v : fail('expected a string value'));
+  const num = (): number => (isNumber(v) ? v : fail('expected a number value'));
+  const span = () => dateSpan(typeof v === 'string' ? v : '') ?? fail('expected a date literal');
+  const ago = (): number => (isRelative(v) ? relativeMs(v) : fail('expected a relative time'));
+  const regex = (...sources: string[]): Check => ({ kind: 'regex', path: at, sources });
+  const anyOf = (values: string[]): Check => regex(...values.map((x) => textPattern('equals', x, exact)));
+  const check = ((): Check => {
+    switch (positive) {
+      case '=':
+        if (isNumber(v)) return { kind: 'eq', path: at, value: v };
+        return exact
+          ? { kind: 'eq', path: at, value: lowerCaseStored(text()) }
+          : regex(textPattern('equals', text(), false));
+      case 'contains':
+      case 'starts with':
+      case 'ends with':
+        return regex(textPattern(positive, text(), exact));
+      case 'in':
+        if (isNumbers(v)) return { kind: 'in', path: at, values: v };
+        if (!isStrings(v)) return fail('expected a non-empty list of strings or of numbers');
+        return exact ? { kind: 'in', path: at, values: v.map(lowerCaseStored) } : anyOf(v);
+      case '>':
+        return { kind: 'range', path: at, type: 'number', min: bound(num(), false) };
+      case '>=':
+        return { kind: 'range', path: at, type: 'number', min: bound(num(), true) };
+      case '<':
+        return { kind: 'range', path: at, type: 'number', max: bound(num(), false) };
+      case '<=':
+        return { kind: 'range', path: at, type: 'number', max: bound(num(), true) };
+      case 'between': {
+        const ok = Array.isArray(v) && v.length === 2 && isNumbers(v) && v[0] <= v[1];
+        if (!ok) return fail('expected [low, high] numbers with low <= high');
+        const [lo, hi] = v as [number, number];
+        return { kind: 'range', path: at, type: 'number', min: bound(lo, true), max: bound(hi, true) };
+      }
+      case 'before':
+        return { kind: 'range', path: at, type: 'date', max: bound(span().start, false) };
+      case 'after':
+        return { kind: 'range', path: at, type: 'date', min: bound(span().end, true) };
+      case 'on': {
+        const s = span();
+        return { kind: 'range', path: at, type: 'date', min: bound(s.start, true), max: bound(s.end, false) };
+      }
+      case 'within last':
+        return {
+          kind: 'range',
+          path: at,
+          type: 'date',
+          min: bound(-ago(), true, true),
+          max: bound(0, true, true),
+        };
+      case 'more than ago':
+        return { kind: 'range', path: at, type: 'date', max: bound(-ago(), false, true) };
+      case 'exists':
+        return { kind: 'present', path: at };
+      case 'is true':
+      case 'is false':
+        return { kind: 'eq', path: at, value: positive === 'is true' };
+      case 'has':
+        return regex(textPattern('equals', text(), false));
+      case 'has any of':
+        return isStrings(v) ? anyOf(v) : fail('expected a non-empty list of strings');
+      case 'has all of':
+        if (!isStrings(v)) return fail('expected a non-empty list of strings');
+        return { kind: 'all', checks: v.map((s) => regex(textPattern('equals', s, false))) };
+      case 'in segment':
+        return { kind: 'eq', path: at, value: resolveSegmentId(text(), ctx, path) };
+      default:
+        return fail(`operator "${c.operator}" is not supported`, 'operator');
+    }
+  })();
+  return { check, negate };
+}
