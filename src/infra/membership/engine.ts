@@ -1,0 +1,105 @@
+/**
+ * The membership engine's write path: evaluate one contact with the compiled predicates, write
+ * the new memberships, recheck instant and outbox entries in ONE update guarded by the contact's
+ * version (a concurrent writer makes us re-read and retry: no lost update, and two engines can
+ * never both record the same change), then move the outbox to `segment_transitions`.
+ */
+import type { ContactChangeListener, TransitionCause } from '../../domain/contacts/types';
+import { evaluateMembership } from '../../domain/membership/evaluate';
+import type { Clock, PendingTransition } from '../../domain/membership/transitions';
+import { ConflictError, NotFoundError } from '../../errors';
+import type { Logger } from '../logger';
+import type { SegmentCatalog } from './catalog';
+import { flushOutbox } from './flush';
+import type { ContactDoc, MembershipCollections } from './store';
+
+const MAX_ATTEMPTS = 20;
+
+export class MembershipEngine implements ContactChangeListener {
+  constructor(
+    private readonly c: MembershipCollections,
+    private readonly catalog: SegmentCatalog,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  contactChanged(workspaceId: string, contactId: string, cause: 'contact' | 'event'): Promise<void> {
+    return this.evaluate(workspaceId, contactId, cause).then(() => undefined);
+  }
+
+  /** Re-evaluates one contact; returns the transitions this call recorded. */
+  async evaluate(workspaceId: string, contactId: string, cause: TransitionCause): Promise<PendingTransition[]> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const doc = await this.c.contacts.findOne({ _id: contactId, workspaceId });
+      if (!doc) return [];
+      const written = await this.apply(doc, cause);
+      if (written) {
+        if (written.length > 0 || doc.pendingTransitions?.length) await this.flush(workspaceId, contactId);
+        return written;
+      }
+    }
+    this.log.warn({ workspaceId, contactId }, `membership: gave up after ${MAX_ATTEMPTS} concurrent changes`);
+    return [];
+  }
+
+  /**
+   * Adds a contact to, or removes it from, a static list (cause `manual`), through the same
+   * guarded write and outbox as every other change. Returns false when nothing changed.
+   */
+  async setListMember(workspaceId: string, contactId: string, listId: string, member: boolean): Promise<boolean> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const doc = await this.c.contacts.findOne({ _id: contactId, workspaceId });
+      if (!doc) throw new NotFoundError('contact', contactId);
+      if (doc.segments.some((m) => m.segmentId === listId) === member) return false;
+      const now = this.clock();
+      const seq = (doc.transitionSeq ?? 0) + 1;
+      const segments = member
+        ? [...doc.segments, { segmentId: listId, since: now }]
+        : doc.segments.filter((m) => m.segmentId !== listId);
+      const t: PendingTransition = { workspaceId, contactId, segmentId: listId, kind: member ? 'entered' : 'exited', at: now, cause: 'manual', seq };
+      const r = await this.c.contacts.updateOne(
+        { _id: contactId, workspaceId, version: doc.version },
+        { $set: { segments, transitionSeq: seq }, $push: { pendingTransitions: t }, $inc: { version: 1 } },
+      );
+      if (r.matchedCount === 1) {
+        // Segments that depend on the list follow at once.
+        await this.evaluate(workspaceId, contactId, 'manual');
+        await this.flush(workspaceId, contactId);
+        return true;
+      }
+    }
+    throw new ConflictError('The contact kept changing; try again');
+  }
+
+  /** Moves the contact's outbox to `segment_transitions`. */
+  async flush(workspaceId: string, contactId: string): Promise<void> {
+    await flushOutbox(this.c, workspaceId, contactId);
+  }
+
+  /**
+   * Writes the evaluation of `doc` if the contact has not changed since it was read. Returns the
+   * recorded transitions, or undefined when another write came first (the caller re-reads).
+   */
+  async apply(doc: ContactDoc, cause: TransitionCause): Promise<PendingTransition[] | undefined> {
+    const now = this.clock();
+    const ws = await this.catalog.get(doc.workspaceId);
+    const result = evaluateMembership(doc, ws, now);
+    const sameRecheck = (doc.nextRecheckAt?.getTime() ?? null) === (result.nextRecheckAt?.getTime() ?? null);
+    if (result.entered.length === 0 && result.exited.length === 0 && sameRecheck) return [];
+    let seq = doc.transitionSeq ?? 0;
+    const base = { workspaceId: doc.workspaceId, contactId: doc._id, at: now, cause };
+    const pending: PendingTransition[] = [
+      ...result.exited.map((segmentId) => ({ ...base, segmentId, kind: 'exited' as const, seq: ++seq })),
+      ...result.entered.map((segmentId) => ({ ...base, segmentId, kind: 'entered' as const, seq: ++seq })),
+    ];
+    const r = await this.c.contacts.updateOne(
+      { _id: doc._id, workspaceId: doc.workspaceId, version: doc.version },
+      {
+        $set: { segments: result.segments, nextRecheckAt: result.nextRecheckAt, transitionSeq: seq },
+        $push: { pendingTransitions: { $each: pending } },
+        $inc: { version: 1 },
+      },
+    );
+    return r.matchedCount === 1 ? pending : undefined;
+  }
+}

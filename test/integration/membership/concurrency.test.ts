@@ -1,0 +1,129 @@
+/**
+ * Two engines (separate connections, as two processes would have) race on the same changes;
+ * replays change nothing; a rebuild abandoned mid-way (its process "killed") is resumed by
+ * another engine. All converge to the memberships a fresh evaluation gives, with every
+ * transition recorded exactly once.
+ */
+import { MongoClient } from 'mongodb';
+import pino from 'pino';
+import { evaluateMembership } from '../../../src/domain/membership/evaluate';
+import type { Transition } from '../../../src/domain/membership/transitions';
+import { Membership } from '../../../src/infra/membership';
+import { SegmentRepo } from '../../../src/infra/repos/segments';
+import { DAY, membershipFixture, WS, type Fixture } from '../../support/membershipFixture';
+
+let f: Fixture;
+let other: { client: MongoClient; membership: Membership };
+beforeAll(async () => {
+  f = await membershipFixture();
+  const client = await MongoClient.connect(f.t.uri);
+  const db = client.db(f.t.dbName);
+  other = { client, membership: new Membership(db, new SegmentRepo(db), pino({ level: 'silent' }), { clock: () => f.clock.now() }) };
+});
+afterAll(async () => {
+  await other.client.close();
+  await f.close();
+});
+
+function rng(seed: number): () => number {
+  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+}
+
+/** Every (contact, segment) alternates entered/exited from entered; seqs are 1..n per contact. */
+function checkHistory(transitions: Transition[]): Map<string, Set<string>> {
+  const byContact = new Map<string, Transition[]>();
+  for (const t of transitions) byContact.set(t.contactId, [...(byContact.get(t.contactId) ?? []), t]);
+  const members = new Map<string, Set<string>>();
+  for (const [contactId, ts] of byContact) {
+    ts.sort((a, b) => a.seq - b.seq);
+    expect(ts.map((t) => t.seq)).toEqual(ts.map((_, i) => i + 1));
+    const inside = new Set<string>();
+    for (const t of ts) {
+      expect(inside.has(t.segmentId)).toBe(t.kind === 'exited');
+      if (t.kind === 'entered') inside.add(t.segmentId);
+      else inside.delete(t.segmentId);
+    }
+    members.set(contactId, inside);
+  }
+  return members;
+}
+
+async function expectConverged(): Promise<void> {
+  const ws = await f.membership.catalog.get(WS);
+  const docs = await f.membership.collections.contacts.find({ workspaceId: WS }).toArray();
+  const history = checkHistory(await f.transitions());
+  for (const doc of docs) {
+    const fresh = evaluateMembership(doc, ws, f.clock.now());
+    expect(fresh.entered).toEqual([]);
+    expect(fresh.exited).toEqual([]);
+    expect(doc.pendingTransitions ?? []).toEqual([]);
+    const stored = doc.segments.map((m) => m.segmentId).sort();
+    expect(stored).toEqual([...(history.get(doc._id) ?? [])].sort());
+  }
+}
+
+test('two engines racing on the same changes record each transition once', async () => {
+  await f.segments.create(WS, { name: 'VIP', rule: 'lifetimeValue > 5000 OR tag = "VIP"' }, 't');
+  await f.segments.create(WS, { name: 'Intent', rule: 'leadScore > 80 AND openDeals > 0' }, 't');
+  await f.segments.create(WS, { name: 'Both', rule: 'in segment "VIP" AND in segment "Intent"' }, 't');
+  await f.rebuildAll();
+  const random = rng(7);
+  const contacts = [];
+  for (let i = 0; i < 30; i++) contacts.push(await f.insertContact({ lifetimeValue: Math.floor(random() * 10000) }));
+  for (let step = 0; step < 300; step++) {
+    const c = contacts[Math.floor(random() * contacts.length)]!;
+    const set = { lifetimeValue: Math.floor(random() * 10000), leadScore: Math.floor(random() * 100), openDeals: Math.floor(random() * 2) };
+    await f.membership.collections.contacts.updateOne({ _id: c._id }, { $set: set, $inc: { version: 1 } });
+    await Promise.all([
+      f.membership.engine.contactChanged(WS, c._id, 'event'),
+      other.membership.engine.contactChanged(WS, c._id, 'event'),
+    ]);
+  }
+  await expectConverged();
+  const before = (await f.transitions()).length;
+  expect(before).toBeGreaterThan(50);
+  // A replay of every change finds nothing to record.
+  for (const c of contacts) await other.membership.engine.contactChanged(WS, c._id, 'event');
+  expect((await f.transitions()).length).toBe(before);
+});
+
+test('a rebuild abandoned mid-way is resumed by another engine and converges', async () => {
+  const now = f.clock.now().getTime();
+  const template = (await f.membership.collections.contacts.findOne({ workspaceId: WS }))!;
+  await f.membership.collections.contacts.insertMany(
+    Array.from({ length: 1200 }, (_, i) => ({
+      ...template,
+      _id: `bulk${String(i).padStart(5, '0')}`,
+      segments: [],
+      transitionSeq: 0,
+      version: 1,
+      // Half-day offsets keep every contact clear of the 7-day boundary while the test runs.
+      createdAt: new Date(now - (i % 14) * DAY - DAY / 2),
+      // Values that keep them out of the other segments: the bulk insert bypasses the engine.
+      lifetimeValue: i * 4,
+      leadScore: 0,
+      tags: [],
+    })),
+  );
+  const seg = await f.segments.create(WS, { name: 'Recent', rule: 'createdAt within last 7 days AND lifetimeValue > 100' }, 't');
+  // The "killed" process: claims the rebuild, does one batch, and dies (its lease left behind).
+  const killed = other.membership.rebuilder as unknown as { batchSize: number };
+  killed.batchSize = 300;
+  const original = other.membership.engine.apply.bind(other.membership.engine);
+  let calls = 0;
+  other.membership.engine.apply = async (doc, cause) => {
+    if (++calls > 300) throw new Error('process killed');
+    return original(doc, cause);
+  };
+  await expect(other.membership.rebuilder.runOnce()).rejects.toThrow('process killed');
+  expect((await f.memberIds(seg._id)).length).toBeGreaterThan(0);
+  // Its lease expires; any engine picks the rebuild up from the persisted position.
+  await f.t.db.collection('segment_rebuilds').updateMany({}, { $set: { leaseUntil: new Date(0) } });
+  await f.rebuildAll();
+  const expected = (await f.membership.collections.contacts.find({ workspaceId: WS }).toArray())
+    .filter((c) => c.createdAt.getTime() >= now - 7 * DAY && c.lifetimeValue > 100)
+    .map((c) => c._id)
+    .sort();
+  expect(await f.memberIds(seg._id)).toEqual(expected);
+  await expectConverged();
+});

@@ -1,0 +1,67 @@
+/**
+ * The dispatcher hands transitions over in position order, persists its cursor (a new dispatcher
+ * resumes after the last delivered one), retries after a failing subscriber, and waits for a
+ * position that is still being written before passing it.
+ */
+import pino from 'pino';
+import type { Transition } from '../../../src/domain/membership/transitions';
+import { Dispatcher } from '../../../src/infra/membership/dispatcher';
+import { membershipFixture, WS, type Fixture } from '../../support/membershipFixture';
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await membershipFixture();
+});
+afterAll(() => f.close());
+
+const record = (position: number): Transition => ({
+  _id: `c${position}:1`,
+  workspaceId: WS,
+  contactId: `c${position}`,
+  segmentId: 's',
+  kind: 'entered',
+  at: new Date(),
+  cause: 'contact',
+  seq: 1,
+  position,
+});
+
+test('order, persisted cursor, retry after failure, gaps', async () => {
+  const log = pino({ level: 'silent' });
+  await f.membership.collections.transitions.insertMany([1, 2, 3].map(record));
+  const seen: number[] = [];
+  const first = new Dispatcher(f.t.db, f.membership.collections, log, { name: 'test', gapGraceMs: 300 });
+  first.subscribe('rec', async (t) => {
+    if (t.position === 3 && !seen.includes(-3)) {
+      seen.push(-3);
+      throw new Error('subscriber down');
+    }
+    seen.push(t.position);
+  });
+  expect(await first.dispatchOnce()).toBe(2);
+  expect(await first.dispatchOnce()).toBe(1); // the failed one is delivered again
+  expect(seen).toEqual([1, 2, -3, 3]);
+  expect(await first.position()).toBe(3);
+
+  // Position 4 is "in flight": 5 waits for it; it arrives and both are delivered in order.
+  await f.membership.collections.transitions.insertOne(record(5));
+  const second = new Dispatcher(f.t.db, f.membership.collections, log, { name: 'test', gapGraceMs: 300 });
+  const later: number[] = [];
+  second.subscribe('rec', async (t) => {
+    later.push(t.position);
+  });
+  await f.t.db.collection('dispatch_cursors').updateOne({ _id: 'test' as never }, { $set: { leaseUntil: new Date(0) } });
+  expect(await second.dispatchOnce()).toBe(0);
+  await f.membership.collections.transitions.insertOne(record(4));
+  expect(await second.dispatchOnce()).toBe(2);
+  expect(later).toEqual([4, 5]);
+
+  // Position 6 never arrives (its writer died): 7 is delivered once the grace period is over.
+  await f.membership.collections.transitions.insertOne(record(7));
+  expect(await second.dispatchOnce()).toBe(0);
+  await new Promise((r) => setTimeout(r, 350));
+  expect(await second.dispatchOnce()).toBe(1);
+  expect(later).toEqual([4, 5, 7]);
+  // Only the lease holder dispatches.
+  expect(await first.dispatchOnce()).toBe(0);
+});
