@@ -11,6 +11,12 @@ import { provideDatabase, type ProvidedDatabase } from './infra/db/chain';
 import { closeServer, createHttpServer, listen } from './infra/http/server';
 import type { Logger } from './infra/logger';
 import { connectMongo, pingMongo } from './infra/mongo';
+import { createCoreServices, registerCoreRoutes } from './api';
+import { registerSegmentRoutes } from './api/segments';
+import { SegmentService } from './domain/segments/service';
+import { Membership } from './infra/membership';
+import { SegmentQueries } from './infra/membership/queries';
+import { SegmentRepo } from './infra/repos/segments';
 import { createScheduler, type Scheduler } from './infra/scheduler';
 import { recordStartup } from './infra/startups';
 
@@ -19,6 +25,7 @@ export interface App {
   engine: ProvidedDatabase['engine'];
   conn: Connection;
   scheduler: Scheduler;
+  membership: Membership;
   server: Server;
   stop(): Promise<void>;
 }
@@ -48,6 +55,20 @@ export async function startApp(
     await scheduler.start();
     cleanups.push(() => scheduler.stop(config.shutdownTimeoutMs));
 
+    const db = conn.db!;
+    const segmentRepo = new SegmentRepo(db);
+    await segmentRepo.ensureIndexes();
+    const membership = new Membership(db, segmentRepo, log.child({ component: 'membership' }));
+    await membership.ensureIndexes();
+    membership.start();
+    cleanups.push(() => membership.stop());
+    const core = await createCoreServices(db, { adminApiKey: config.adminApiKey, listener: membership.engine });
+    const segments = new SegmentService({
+      store: segmentRepo,
+      now: membership.clock,
+      definitionChanged: (ws, id) => membership.rebuilder.request(ws, id),
+    });
+
     const server = createHttpServer({
       log: log.child({ component: 'http' }),
       health: async () => {
@@ -63,6 +84,15 @@ export async function startApp(
         };
       },
     });
+    registerCoreRoutes(server, core);
+    registerSegmentRoutes(server, {
+      segments,
+      queries: new SegmentQueries(membership.collections, membership.catalog, membership.clock),
+      engine: membership.engine,
+      catalog: membership.catalog,
+      collections: membership.collections,
+      clock: membership.clock,
+    });
     const port = await listen(server, config.port, config.host);
     cleanups.push(() => closeServer(server));
     log.info(
@@ -70,7 +100,7 @@ export async function startApp(
       `listening on http://${config.host}:${port}`,
     );
     let stopping: Promise<void> | undefined;
-    return { port, engine: provided.engine, conn, scheduler, server, stop: () => (stopping ??= cleanup()) };
+    return { port, engine: provided.engine, conn, scheduler, membership, server, stop: () => (stopping ??= cleanup()) };
   } catch (err) {
     await cleanup();
     throw err;

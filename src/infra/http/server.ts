@@ -22,6 +22,15 @@ export interface HttpServerOptions {
 
 export function createHttpServer(opts: HttpServerOptions): Server {
   const server = restify.createServer({ name: 'segments', handleUncaughtExceptions: false });
+  // A request with neither Content-Length nor chunked encoding has no body (RFC 9112 §6.3), but
+  // restify's bodyParser would try to parse it and, with rejectUnknown, answer a plain
+  // `DELETE /x` (no Content-Type) with 415. Say so explicitly.
+  server.pre((req: restify.Request, _res: restify.Response, next: () => void) => {
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) {
+      req.headers['content-length'] = '0';
+    }
+    next();
+  });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(
     restify.plugins.bodyParser({

@@ -1,0 +1,27 @@
+/**
+ * POST /api/v1/events: a batch of 1..1000 events (a JSON array, or `{events: [...]}`). The body
+ * is 207-style, one result per item in order, but the status is 200: the batch itself was fine.
+ */
+import type { Request, Response, Server } from 'restify';
+import type { EventService } from '../domain/events/service';
+import { API_PREFIX, workspaceOf } from './auth';
+
+export interface EventRouteDeps {
+  events: EventService;
+}
+
+export function registerEventRoutes(server: Server, deps: EventRouteDeps): void {
+  server.post(`${API_PREFIX}/events`, async (req: Request, res: Response) => {
+    const body: unknown = req.body;
+    const items =
+      typeof body === 'object' && body !== null && !Array.isArray(body)
+        ? (body as { events?: unknown }).events
+        : body;
+    const results = await deps.events.ingest(workspaceOf(req), items);
+    const count = (s: string) => results.filter((r) => r.status === s).length;
+    res.send(200, {
+      results,
+      summary: { applied: count('applied'), duplicate: count('duplicate'), invalid: count('invalid') },
+    });
+  });
+}

@@ -1,0 +1,168 @@
+/**
+ * Segment routes under /api/v1: CRUD, preview, members (list; add/remove for static lists),
+ * explain and the transitions feed. Handlers translate HTTP; rules are validated by the rule
+ * engine (a text rule's error carries line and column), the rest by the services.
+ */
+import type { Request, Response, Server } from 'restify';
+import { explainRule, formatRule } from '../rules';
+import { NotFoundError, ValidationError } from '../errors';
+import { SegmentService } from '../domain/segments/service';
+import type { Segment } from '../domain/segments/types';
+import type { MembershipEngine } from '../infra/membership/engine';
+import type { SegmentQueries } from '../infra/membership/queries';
+import type { MembershipCollections } from '../infra/membership/store';
+import type { SegmentCatalog } from '../infra/membership/catalog';
+import { API_PREFIX, workspaceOf } from './auth';
+
+export interface SegmentRouteDeps {
+  segments: SegmentService;
+  queries: SegmentQueries;
+  engine: MembershipEngine;
+  catalog: SegmentCatalog;
+  collections: MembershipCollections;
+  clock: () => Date;
+}
+
+const param = (req: Request, name: string): string =>
+  String((req.params as Record<string, unknown>)[name] ?? '');
+const body = (req: Request): Record<string, unknown> => {
+  const b: unknown = req.body ?? {};
+  if (typeof b !== 'object' || b === null || Array.isArray(b))
+    throw new ValidationError('The body must be a JSON object');
+  return b as Record<string, unknown>;
+};
+
+function limitOf(req: Request): number {
+  const raw = (req.query as Record<string, unknown> | undefined)?.limit;
+  const n = raw === undefined ? 50 : Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 500)
+    throw new ValidationError('limit is a whole number from 1 to 500', { field: 'limit' });
+  return n;
+}
+
+const view = (s: Segment, memberCount?: number) => ({
+  ...s,
+  ...(s.rule ? { ruleText: formatRule(s.rule) } : {}),
+  ...(memberCount === undefined ? {} : { memberCount }),
+});
+
+export function registerSegmentRoutes(server: Server, d: SegmentRouteDeps): void {
+  const base = `${API_PREFIX}/segments`;
+
+  server.post(base, async (req: Request, res: Response) => {
+    const b = body(req);
+    const s = await d.segments.create(workspaceOf(req), b as never, 'api');
+    res.send(201, view(s));
+  });
+
+  server.get(base, async (req: Request, res: Response) => {
+    const ws = workspaceOf(req);
+    const list = await d.segments.list(ws);
+    res.send(200, {
+      items: await Promise.all(list.map(async (s) => view(s, await d.queries.memberCount(ws, s._id)))),
+    });
+  });
+
+  server.post(`${base}/preview`, async (req: Request, res: Response) => {
+    const b = body(req);
+    const editOf =
+      typeof b.segmentId === 'string' ? (await d.segments.get(workspaceOf(req), b.segmentId))._id : undefined;
+    const rule = SegmentService.readRule(b.rule);
+    res.send(200, {
+      ruleText: formatRule(rule),
+      ...(await d.queries.preview(workspaceOf(req), rule, editOf)),
+    });
+  });
+
+  server.get(`${base}/:id`, async (req: Request, res: Response) => {
+    const ws = workspaceOf(req);
+    const s = await d.segments.get(ws, param(req, 'id'));
+    res.send(200, view(s, await d.queries.memberCount(ws, s._id)));
+  });
+
+  server.patch(`${base}/:id`, async (req: Request, res: Response) => {
+    res.send(200, view(await d.segments.update(workspaceOf(req), param(req, 'id'), body(req) as never)));
+  });
+
+  server.del(`${base}/:id`, async (req: Request, res: Response) => {
+    await d.segments.delete(workspaceOf(req), param(req, 'id'));
+    res.send(204);
+  });
+
+  server.get(`${base}/:id/members`, async (req: Request, res: Response) => {
+    const ws = workspaceOf(req);
+    const s = await d.segments.get(ws, param(req, 'id'));
+    const cursor = (req.query as Record<string, unknown> | undefined)?.cursor;
+    res.send(
+      200,
+      await d.queries.members(ws, s._id, typeof cursor === 'string' ? cursor : undefined, limitOf(req)),
+    );
+  });
+
+  server.post(`${base}/:id/members`, async (req: Request, res: Response) => {
+    const ws = workspaceOf(req);
+    const list = await staticList(d, ws, param(req, 'id'));
+    const ids = body(req).contactIds;
+    if (
+      !Array.isArray(ids) ||
+      ids.length < 1 ||
+      ids.length > 1000 ||
+      !ids.every((x) => typeof x === 'string')
+    ) {
+      throw new ValidationError('contactIds is an array of 1 to 1000 contact ids', { field: 'contactIds' });
+    }
+    const results = [];
+    for (const id of ids as string[])
+      results.push({ contactId: id, added: await d.engine.setListMember(ws, id, list._id, true) });
+    res.send(200, { results });
+  });
+
+  server.del(`${base}/:id/members/:contactId`, async (req: Request, res: Response) => {
+    const ws = workspaceOf(req);
+    const list = await staticList(d, ws, param(req, 'id'));
+    res.send(200, { removed: await d.engine.setListMember(ws, param(req, 'contactId'), list._id, false) });
+  });
+
+  server.get(
+    `${API_PREFIX}/contacts/:id/segments/:segmentId/explain`,
+    async (req: Request, res: Response) => {
+      const ws = workspaceOf(req);
+      const s = await d.segments.get(ws, param(req, 'segmentId'));
+      const contact = await d.collections.contacts.findOne({ _id: param(req, 'id'), workspaceId: ws });
+      if (!contact) throw new NotFoundError('contact', param(req, 'id'));
+      const member = contact.segments.some((m) => m.segmentId === s._id);
+      if (!s.rule)
+        return res.send(200, {
+          segment: s.name,
+          type: 'static',
+          member,
+          why: member ? 'added to the list by hand' : 'not on the list',
+        });
+      const compiled = await d.catalog.get(ws);
+      res.send(200, { segment: s.name, member, ...explainRule(s.rule, contact, d.clock(), compiled.ctx) });
+    },
+  );
+
+  server.get(`${API_PREFIX}/transitions`, async (req: Request, res: Response) => {
+    const q = (req.query ?? {}) as Record<string, unknown>;
+    const after = q.cursor === undefined ? 0 : Number(q.cursor);
+    if (!Number.isInteger(after) || after < 0)
+      throw new ValidationError('cursor is the nextCursor of the previous page', { field: 'cursor' });
+    const filter = {
+      ...(typeof q.segmentId === 'string' ? { segmentId: q.segmentId } : {}),
+      ...(typeof q.contactId === 'string' ? { contactId: q.contactId } : {}),
+    };
+    res.send(200, await d.queries.transitions(workspaceOf(req), after, limitOf(req), filter));
+  });
+}
+
+async function staticList(d: SegmentRouteDeps, ws: string, id: string): Promise<Segment> {
+  const s = await d.segments.get(ws, id);
+  if (s.type !== 'static')
+    throw new ValidationError(
+      `"${s.name}" is a dynamic segment: its members follow its rule`,
+      {},
+      'NOT_A_LIST',
+    );
+  return s;
+}

@@ -1,0 +1,181 @@
+/**
+ * Contact writes: create/upsert, patch, tags, custom fields, delete, list. Read-modify-write
+ * changes are version-checked and retried (no transactions: DESIGN §2.1), and every write is
+ * followed by `contactChanged` so membership follows at once.
+ */
+import { ConflictError, NotFoundError } from '../../errors';
+import { customKeyProblem, MAX_CUSTOM_KEYS, toCustomValue } from './custom';
+import { parseOrThrow, validationError } from './parse';
+import type { ContactFields, ContactRepo } from './repo';
+import { changeTags, MAX_TAGS } from './tags';
+import { ZERO_TRAITS, type Contact, type ContactChangeListener } from './types';
+import {
+  contactInputSchema,
+  contactPatchSchema,
+  customPutSchema,
+  listQuerySchema,
+  tagChangeSchema,
+} from './validation';
+import { applyInput, applyPatch, fieldsOf, fieldsOfContact } from './merge';
+
+export interface ContactServiceDeps {
+  repo: ContactRepo & { newId(): string };
+  listener: ContactChangeListener;
+  clock?: () => Date;
+}
+
+/** A page of contacts; `nextCursor` is null on the last page. */
+export interface ContactPage {
+  items: Contact[];
+  nextCursor: string | null;
+}
+
+const MAX_ATTEMPTS = 8;
+
+export class ContactService {
+  private readonly now: () => Date;
+  constructor(private readonly deps: ContactServiceDeps) {
+    this.now = deps.clock ?? (() => new Date());
+  }
+
+  /** Creates a contact, or updates the one with the same externalId (else email). */
+  async upsert(workspaceId: string, body: unknown): Promise<{ contact: Contact; created: boolean }> {
+    const input = parseOrThrow(contactInputSchema, body);
+    for (let attempt = 1; ; attempt++) {
+      const existing = await this.findMatch(workspaceId, input.externalId, input.email);
+      if (existing) {
+        const updated = await this.deps.repo.update(
+          workspaceId,
+          existing._id,
+          existing.version,
+          applyInput(existing, input, this.now()),
+          this.now(),
+        );
+        if (updated) return { contact: await this.changed(updated), created: false };
+      } else {
+        const contact = this.newContact(workspaceId, fieldsOf(input, this.now()));
+        try {
+          await this.deps.repo.insert(contact);
+          return { contact: await this.changed(contact), created: true };
+        } catch (err) {
+          // A concurrent upsert of the same key inserted first: go round and update it instead.
+          if (!(err instanceof ConflictError) || attempt >= 3) throw err;
+        }
+      }
+      if (attempt >= MAX_ATTEMPTS) throw new ConflictError('contact is changing too fast; retry');
+    }
+  }
+
+  async get(workspaceId: string, id: string): Promise<Contact> {
+    const c = await this.deps.repo.findById(workspaceId, id);
+    if (!c) throw new NotFoundError('contact', id);
+    return c;
+  }
+
+  async patch(workspaceId: string, id: string, body: unknown): Promise<Contact> {
+    const patch = parseOrThrow(contactPatchSchema, body);
+    if (Object.keys(patch).length === 0) throw validationError([{ path: '', problem: 'nothing to change' }]);
+    return this.mutate(workspaceId, id, (c) => applyPatch(c, patch, this.now()));
+  }
+
+  /** Adds then removes tags (case-insensitive); at most 100 tags in all. */
+  async changeTags(workspaceId: string, id: string, body: unknown): Promise<Contact> {
+    const { add = [], remove = [] } = parseOrThrow(tagChangeSchema, body);
+    return this.mutate(workspaceId, id, (c) => {
+      const tags = changeTags(c.tags, add, remove);
+      if (tags.length > MAX_TAGS)
+        throw validationError([{ path: 'add', problem: `at most ${MAX_TAGS} tags` }]);
+      return { ...fieldsOfContact(c), tags };
+    });
+  }
+
+  async setCustom(workspaceId: string, id: string, key: string, body: unknown): Promise<Contact> {
+    const problem = customKeyProblem(key);
+    if (problem) throw validationError([{ path: 'key', problem }]);
+    const result = toCustomValue(parseOrThrow(customPutSchema, body).value);
+    if (!result.ok) throw validationError([{ path: 'value', problem: result.problem }]);
+    return this.mutate(workspaceId, id, (c) => {
+      if (!Object.hasOwn(c.custom, key) && Object.keys(c.custom).length >= MAX_CUSTOM_KEYS) {
+        throw validationError([{ path: 'key', problem: `at most ${MAX_CUSTOM_KEYS} custom fields` }]);
+      }
+      return { ...fieldsOfContact(c), custom: { ...c.custom, [key]: result.value } };
+    });
+  }
+
+  async deleteCustom(workspaceId: string, id: string, key: string): Promise<Contact> {
+    const problem = customKeyProblem(key);
+    if (problem) throw validationError([{ path: 'key', problem }]);
+    return this.mutate(workspaceId, id, (c) => {
+      const custom = { ...c.custom };
+      delete custom[key];
+      return { ...fieldsOfContact(c), custom };
+    });
+  }
+
+  async delete(workspaceId: string, id: string): Promise<void> {
+    if (!(await this.deps.repo.delete(workspaceId, id))) throw new NotFoundError('contact', id);
+    // The membership engine sees the contact gone and records its exits.
+    await this.deps.listener.contactChanged(workspaceId, id, 'contact');
+  }
+
+  /** Keyset pagination by `_id`: contacts present at the start are seen once, none skipped. */
+  async list(workspaceId: string, query: unknown): Promise<ContactPage> {
+    const q = parseOrThrow(listQuerySchema, query ?? {});
+    const limit = q.limit ?? 50;
+    const after = q.cursor === undefined ? undefined : Buffer.from(q.cursor, 'base64url').toString('utf8');
+    const items = await this.deps.repo.list(workspaceId, after, limit);
+    const last = items[items.length - 1];
+    const nextCursor =
+      items.length === limit && last ? Buffer.from(last._id, 'utf8').toString('base64url') : null;
+    return { items, nextCursor };
+  }
+
+  private async findMatch(workspaceId: string, externalId?: string, email?: string): Promise<Contact | null> {
+    const repo = this.deps.repo;
+    const byExternal = externalId === undefined ? null : await repo.findByExternalId(workspaceId, externalId);
+    if (byExternal || email === undefined) return byExternal;
+    const byEmail = await repo.findByEmail(workspaceId, email);
+    // An email match with a different externalId is another person: inserting will report the conflict.
+    if (byEmail && externalId !== undefined && byEmail.externalId !== undefined) return null;
+    return byEmail;
+  }
+
+  private async mutate(
+    workspaceId: string,
+    id: string,
+    change: (c: Contact) => ContactFields,
+  ): Promise<Contact> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const current = await this.get(workspaceId, id);
+      const updated = await this.deps.repo.update(
+        workspaceId,
+        id,
+        current.version,
+        change(current),
+        this.now(),
+      );
+      if (updated) return this.changed(updated);
+    }
+    throw new ConflictError('contact is changing too fast; retry');
+  }
+
+  private newContact(workspaceId: string, fields: ContactFields): Contact {
+    const now = this.now();
+    return {
+      ...ZERO_TRAITS,
+      ...fields,
+      _id: this.deps.repo.newId(),
+      workspaceId,
+      createdAt: now,
+      updatedAt: now,
+      segments: [],
+      nextRecheckAt: null,
+      version: 1,
+    };
+  }
+
+  private async changed(c: Contact): Promise<Contact> {
+    await this.deps.listener.contactChanged(c.workspaceId, c._id, 'contact');
+    return c;
+  }
+}

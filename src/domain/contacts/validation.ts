@@ -1,0 +1,101 @@
+/**
+ * Input schemas for contact writes. Objects are strict (an unknown key is an error, reported at
+ * that key), and every field that ends up in a Mongo filter or path is a checked scalar.
+ */
+import { z } from 'zod';
+import { customFieldsSchema } from './custom';
+import { tagListSchema } from './tags';
+
+/** Only for "not an object": other issues (an unknown key) keep zod's own message. */
+export const objectError = (message: string) => ({
+  error: (issue: { code?: string }) => (issue.code === 'invalid_type' ? message : undefined),
+});
+
+const text = (max: number, what: string) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} must be at most ${max} characters`);
+
+export const externalIdSchema = text(200, 'externalId');
+export const emailSchema = z
+  .string({ error: 'email must be a string' })
+  .trim()
+  .max(254, 'email must be at most 254 characters')
+  .pipe(z.email({ error: 'email must be a valid address' }))
+  .transform((e) => e.toLowerCase());
+const phoneSchema = text(40, 'phone').regex(/^[+0-9 ().-]+$/, 'phone may hold digits, spaces, + ( ) . and -');
+const nameSchema = z
+  .string({ error: 'name must be a string' })
+  .trim()
+  .max(200, 'name must be at most 200 characters');
+const leadScoreSchema = z
+  .number({ error: 'leadScore must be a number' })
+  .min(0, 'leadScore must be from 0 to 100')
+  .max(100, 'leadScore must be from 0 to 100');
+const optedOutSchema = z.boolean({ error: 'optedOut must be true or false' });
+
+export const identitySchema = z.strictObject({
+  channelId: text(100, 'channelId'),
+  userId: text(200, 'userId'),
+});
+
+/** POST /contacts: create, or update the contact with the same externalId or email. */
+export const contactInputSchema = z.strictObject(
+  {
+    externalId: externalIdSchema.optional(),
+    name: nameSchema.optional(),
+    email: emailSchema.optional(),
+    phone: phoneSchema.optional(),
+    tags: tagListSchema.optional(),
+    custom: customFieldsSchema.optional(),
+    optedOut: optedOutSchema.optional(),
+    leadScore: leadScoreSchema.optional(),
+    identities: z.array(identitySchema, { error: 'must be an array' }).max(20, 'at most 20').optional(),
+  },
+  objectError('body must be a JSON object'),
+);
+export type ContactInput = z.output<typeof contactInputSchema>;
+
+/** PATCH /contacts/:id: `null` clears an optional field; custom fields merge; tags replace. */
+export const contactPatchSchema = z.strictObject(
+  {
+    externalId: externalIdSchema.nullable().optional(),
+    name: nameSchema.optional(),
+    email: emailSchema.nullable().optional(),
+    phone: phoneSchema.nullable().optional(),
+    tags: tagListSchema.optional(),
+    custom: customFieldsSchema.optional(),
+    optedOut: optedOutSchema.optional(),
+    leadScore: leadScoreSchema.nullable().optional(),
+  },
+  objectError('body must be a JSON object'),
+);
+export type ContactPatch = z.output<typeof contactPatchSchema>;
+
+/** POST /contacts/:id/tags */
+export const tagChangeSchema = z.strictObject(
+  { add: tagListSchema.optional(), remove: tagListSchema.optional() },
+  objectError('body must be a JSON object'),
+);
+
+/** PUT /contacts/:id/custom/:key takes `{value}`; the value is checked by toCustomValue. */
+export const customPutSchema = z.strictObject(
+  { value: z.unknown() },
+  objectError('body must be {"value": …}'),
+);
+
+/** GET /contacts query. The cursor is opaque to clients (base64url of the last _id). */
+export const listQuerySchema = z.object({
+  cursor: z
+    .string({ error: 'cursor must be a string' })
+    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'cursor is not one this API returned')
+    .optional(),
+  limit: z
+    .string({ error: 'limit must be a whole number' })
+    .regex(/^\d{1,4}$/, 'limit must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(1, 'limit must be from 1 to 200').max(200, 'limit must be from 1 to 200'))
+    .optional(),
+});

@@ -1,0 +1,90 @@
+/**
+ * API keys: each belongs to one workspace and is stored only as its sha256. A key names its
+ * workspace (`sgk_<base64url(workspaceId)>.<secret>`), so the lookup is scoped by workspace
+ * like every other query. The default workspace also accepts the configured bootstrap key.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { ValidationError } from '../../errors';
+
+export const DEFAULT_WORKSPACE = 'default';
+const WORKSPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const KEY_FORMAT = /^sgk_([A-Za-z0-9_-]{1,100})\.([A-Za-z0-9_-]{43})$/;
+
+/** A stored key: never the key itself. */
+export interface ApiKeyRecord {
+  _id: string;
+  workspaceId: string;
+  name: string;
+  hash: string;
+  createdAt: Date;
+}
+
+export interface ApiKeyRepo {
+  newId(): string;
+  insert(record: ApiKeyRecord): Promise<void>;
+  findByHash(workspaceId: string, hash: string): Promise<ApiKeyRecord | null>;
+}
+
+/** Returned once at creation: the plaintext key is not stored anywhere. */
+export interface CreatedApiKey {
+  id: string;
+  workspaceId: string;
+  name: string;
+  key: string;
+  createdAt: Date;
+}
+
+export const sha256 = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+
+export function isWorkspaceId(s: string): boolean {
+  return WORKSPACE_ID.test(s);
+}
+
+export class ApiKeyService {
+  private readonly adminDigest: Buffer | undefined;
+  constructor(
+    private readonly repo: ApiKeyRepo,
+    adminApiKey?: string,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.adminDigest = adminApiKey === undefined ? undefined : sha256(adminApiKey);
+  }
+
+  /** Creates a key for a workspace; the plaintext is in the result and nowhere else. */
+  async createApiKey(workspaceId: string, name: string): Promise<CreatedApiKey> {
+    if (!isWorkspaceId(workspaceId)) {
+      throw new ValidationError('workspaceId must be 1-64 characters of A-Z, a-z, 0-9, _ and -', {
+        path: 'workspaceId',
+      });
+    }
+    const trimmed = name.trim();
+    if (trimmed.length < 1 || trimmed.length > 100) {
+      throw new ValidationError('name must be 1-100 characters', { path: 'name' });
+    }
+    const secret = randomBytes(32).toString('base64url');
+    const key = `sgk_${Buffer.from(workspaceId, 'utf8').toString('base64url')}.${secret}`;
+    const record: ApiKeyRecord = {
+      _id: this.repo.newId(),
+      workspaceId,
+      name: trimmed,
+      hash: sha256(key).toString('hex'),
+      createdAt: this.clock(),
+    };
+    await this.repo.insert(record);
+    return { id: record._id, workspaceId, name: record.name, key, createdAt: record.createdAt };
+  }
+
+  /** The workspace a presented key belongs to, or null for an unknown key. */
+  async authenticate(key: string): Promise<string | null> {
+    const digest = sha256(key);
+    // Equal-length digests, compared in constant time: the bootstrap key is a plain secret.
+    if (this.adminDigest && timingSafeEqual(digest, this.adminDigest)) return DEFAULT_WORKSPACE;
+    const m = KEY_FORMAT.exec(key);
+    if (!m?.[1]) return null;
+    const workspaceId = Buffer.from(m[1], 'base64url').toString('utf8');
+    if (!isWorkspaceId(workspaceId)) return null;
+    // A lookup by the hash of a 256-bit secret leaks nothing usable through timing.
+    const record = await this.repo.findByHash(workspaceId, digest.toString('hex'));
+    return record ? record.workspaceId : null;
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * The segments API through the whole app over real HTTP: create by text, rule errors with line
+ * and column, preview with impact, an event moving a contact in at once, explain, lists,
+ * dependency protection, the transitions feed and workspace isolation.
+ */
+import pino from 'pino';
+import { startApp, type App } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { ApiKeyService } from '../../src/domain/workspaces/apiKeys';
+import { MongoApiKeyRepo } from '../../src/infra/repos/apiKeys';
+import { testServerUri } from '../support/db';
+
+const KEY = 'test-admin-key-0123456789';
+let app: App;
+let otherKey: string;
+const call = async (method: string, path: string, body?: unknown, key = KEY) => {
+  const res = await fetch(`http://127.0.0.1:${app.port}/api/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, any> };
+};
+
+beforeAll(async () => {
+  const config = loadConfig({ MONGODB_URI: testServerUri(), DB_NAME: `e2e_seg_${process.pid}`, PORT: '0', LOG_LEVEL: 'silent', ADMIN_API_KEY: KEY });
+  app = await startApp(config, pino({ level: 'silent' }), 'test');
+  otherKey = (await new ApiKeyService(new MongoApiKeyRepo(app.conn.db!), undefined).createApiKey('other', 'test')).key;
+});
+afterAll(async () => {
+  await app.conn.db?.dropDatabase();
+  await app.stop();
+});
+
+async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('segments end to end', async () => {
+  const ann = (await call('POST', '/contacts', { externalId: 'ann', name: 'Ann', email: 'Ann@Example.com' })).body;
+  const bob = (await call('POST', '/contacts', { externalId: 'bob', name: 'Bob', tags: ['vip'] })).body;
+
+  const bad = await call('POST', '/segments', { name: 'Broken', rule: 'lifetimeValue >\n  "lots"' });
+  expect(bad.status).toBe(400);
+  expect(bad.body.error).toMatchObject({ code: 'RULE_SYNTAX', details: { line: 2, column: 3 } });
+
+  const preview = await call('POST', '/segments/preview', { rule: 'lifetimeValue > 5000 OR tag = "VIP"' });
+  expect(preview.body).toMatchObject({ count: 1, sample: [{ _id: bob._id }] });
+
+  const vip = await call('POST', '/segments', { name: 'VIP Customers', rule: 'lifetimeValue > 5000 OR tag = "VIP"', priority: 100 });
+  expect(vip.status).toBe(201);
+  expect((await call('POST', '/segments', { name: 'vip customers', rule: 'leadScore > 1' })).status).toBe(409);
+  const members = await until(() => call('GET', `/segments/${vip.body._id}/members`), (r) => r.body.items.length === 1);
+  expect(members.body.items.map((m: { _id: string }) => m._id)).toEqual([bob._id]);
+
+  // An event moves Ann in at once (no rebuild involved).
+  const ev = await call('POST', '/events', [{ eventId: 'p1', contactId: ann._id, type: 'purchase', data: { amount: 6000, currency: 'EUR' } }]);
+  expect(ev.body.results[0].status).toBe('applied');
+  expect((await call('GET', `/segments/${vip.body._id}`)).body.memberCount).toBe(2);
+
+  const why = await call('GET', `/contacts/${ann._id}/segments/${vip.body._id}/explain`);
+  expect(why.body).toMatchObject({ member: true, result: true, nextFlip: null });
+
+  const edit = await call('POST', '/segments/preview', { rule: 'lifetimeValue > 5000', segmentId: vip.body._id });
+  expect(edit.body).toMatchObject({ count: 1, impact: { enter: 0, exit: 1 } });
+
+  const list = await call('POST', '/segments', { name: 'Beta testers' });
+  expect(list.body.type).toBe('static');
+  expect((await call('POST', `/segments/${list.body._id}/members`, { contactIds: [ann._id] })).body.results[0].added).toBe(true);
+  const both = await call('POST', '/segments', { name: 'VIP beta', rule: 'in segment "VIP Customers" AND in segment "Beta testers"' });
+  await until(() => call('GET', `/segments/${both.body._id}`), (r) => r.body.memberCount === 1);
+  expect((await call('DELETE', `/segments/${list.body._id}`)).status).toBe(409);
+  expect((await call('POST', `/segments/${vip.body._id}/members`, { contactIds: [ann._id] })).body.error.code).toBe('NOT_A_LIST');
+
+  const feed = await call('GET', `/transitions?contactId=${ann._id}&limit=10`);
+  expect(feed.body.items.map((t: { kind: string; cause: string }) => `${t.kind}:${t.cause}`)).toEqual(
+    expect.arrayContaining(['entered:event', 'entered:manual']),
+  );
+
+  // Another workspace's key sees none of it and cannot change it.
+  expect((await call('GET', `/segments/${vip.body._id}`, undefined, otherKey)).status).toBe(404);
+  expect((await call('DELETE', `/segments/${vip.body._id}`, undefined, otherKey)).status).toBe(404);
+  expect((await call('GET', '/segments', undefined, otherKey)).body.items).toEqual([]);
+  expect((await call('GET', '/segments', undefined, 'wrong-key-wrong-key')).status).toBe(401);
+});
