@@ -62,7 +62,10 @@ export async function startApp(
     await membership.ensureIndexes();
     membership.start();
     cleanups.push(() => membership.stop());
-    const core = await createCoreServices(db, { adminApiKey: config.adminApiKey, listener: membership.engine });
+    const core = await createCoreServices(db, {
+      adminApiKey: config.adminApiKey,
+      listener: membership.engine,
+    });
     const segments = new SegmentService({
       store: segmentRepo,
       now: membership.clock,
@@ -100,7 +103,15 @@ export async function startApp(
       `listening on http://${config.host}:${port}`,
     );
     let stopping: Promise<void> | undefined;
-    return { port, engine: provided.engine, conn, scheduler, membership, server, stop: () => (stopping ??= cleanup()) };
+    return {
+      port,
+      engine: provided.engine,
+      conn,
+      scheduler,
+      membership,
+      server,
+      stop: () => (stopping ??= cleanup()),
+    };
   } catch (err) {
     await cleanup();
     throw err;

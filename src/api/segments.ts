@@ -23,8 +23,10 @@ export interface SegmentRouteDeps {
   clock: () => Date;
 }
 
-const param = (req: Request, name: string): string =>
-  String((req.params as Record<string, unknown>)[name] ?? '');
+const param = (req: Request, name: string): string => {
+  const v = (req.params as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v : '';
+};
 const body = (req: Request): Record<string, unknown> => {
   const b: unknown = req.body ?? {};
   if (typeof b !== 'object' || b === null || Array.isArray(b))
@@ -81,7 +83,7 @@ export function registerSegmentRoutes(server: Server, d: SegmentRouteDeps): void
   });
 
   server.patch(`${base}/:id`, async (req: Request, res: Response) => {
-    res.send(200, view(await d.segments.update(workspaceOf(req), param(req, 'id'), body(req) as never)));
+    res.send(200, view(await d.segments.update(workspaceOf(req), param(req, 'id'), body(req))));
   });
 
   server.del(`${base}/:id`, async (req: Request, res: Response) => {
@@ -112,7 +114,7 @@ export function registerSegmentRoutes(server: Server, d: SegmentRouteDeps): void
       throw new ValidationError('contactIds is an array of 1 to 1000 contact ids', { field: 'contactIds' });
     }
     const results = [];
-    for (const id of ids as string[])
+    for (const id of ids)
       results.push({ contactId: id, added: await d.engine.setListMember(ws, id, list._id, true) });
     res.send(200, { results });
   });
@@ -131,13 +133,15 @@ export function registerSegmentRoutes(server: Server, d: SegmentRouteDeps): void
       const contact = await d.collections.contacts.findOne({ _id: param(req, 'id'), workspaceId: ws });
       if (!contact) throw new NotFoundError('contact', param(req, 'id'));
       const member = contact.segments.some((m) => m.segmentId === s._id);
-      if (!s.rule)
-        return res.send(200, {
+      if (!s.rule) {
+        res.send(200, {
           segment: s.name,
           type: 'static',
           member,
           why: member ? 'added to the list by hand' : 'not on the list',
         });
+        return;
+      }
       const compiled = await d.catalog.get(ws);
       res.send(200, { segment: s.name, member, ...explainRule(s.rule, contact, d.clock(), compiled.ctx) });
     },

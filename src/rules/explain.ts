@@ -57,7 +57,7 @@ function toJson(v: unknown): Json {
   if (typeof v === 'object') {
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, toJson(x)]));
   }
-  return String(v);
+  return typeof v === 'bigint' || typeof v === 'symbol' ? v.toString() : null;
 }
 
 function explainNode(

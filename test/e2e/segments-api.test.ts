@@ -16,7 +16,10 @@ let otherKey: string;
 const call = async (method: string, path: string, body?: unknown, key = KEY) => {
   const res = await fetch(`http://127.0.0.1:${app.port}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -24,9 +27,17 @@ const call = async (method: string, path: string, body?: unknown, key = KEY) => 
 };
 
 beforeAll(async () => {
-  const config = loadConfig({ MONGODB_URI: testServerUri(), DB_NAME: `e2e_seg_${process.pid}`, PORT: '0', LOG_LEVEL: 'silent', ADMIN_API_KEY: KEY });
+  const config = loadConfig({
+    MONGODB_URI: testServerUri(),
+    DB_NAME: `e2e_seg_${process.pid}`,
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    ADMIN_API_KEY: KEY,
+  });
   app = await startApp(config, pino({ level: 'silent' }), 'test');
-  otherKey = (await new ApiKeyService(new MongoApiKeyRepo(app.conn.db!), undefined).createApiKey('other', 'test')).key;
+  otherKey = (
+    await new ApiKeyService(new MongoApiKeyRepo(app.conn.db!), undefined).createApiKey('other', 'test')
+  ).key;
 });
 afterAll(async () => {
   await app.conn.db?.dropDatabase();
@@ -43,7 +54,8 @@ async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 8000):
 }
 
 test('segments end to end', async () => {
-  const ann = (await call('POST', '/contacts', { externalId: 'ann', name: 'Ann', email: 'Ann@Example.com' })).body;
+  const ann = (await call('POST', '/contacts', { externalId: 'ann', name: 'Ann', email: 'Ann@Example.com' }))
+    .body;
   const bob = (await call('POST', '/contacts', { externalId: 'bob', name: 'Bob', tags: ['vip'] })).body;
 
   const bad = await call('POST', '/segments', { name: 'Broken', rule: 'lifetimeValue >\n  "lots"' });
@@ -53,30 +65,55 @@ test('segments end to end', async () => {
   const preview = await call('POST', '/segments/preview', { rule: 'lifetimeValue > 5000 OR tag = "VIP"' });
   expect(preview.body).toMatchObject({ count: 1, sample: [{ _id: bob._id }] });
 
-  const vip = await call('POST', '/segments', { name: 'VIP Customers', rule: 'lifetimeValue > 5000 OR tag = "VIP"', priority: 100 });
+  const vip = await call('POST', '/segments', {
+    name: 'VIP Customers',
+    rule: 'lifetimeValue > 5000 OR tag = "VIP"',
+    priority: 100,
+  });
   expect(vip.status).toBe(201);
-  expect((await call('POST', '/segments', { name: 'vip customers', rule: 'leadScore > 1' })).status).toBe(409);
-  const members = await until(() => call('GET', `/segments/${vip.body._id}/members`), (r) => r.body.items.length === 1);
+  expect((await call('POST', '/segments', { name: 'vip customers', rule: 'leadScore > 1' })).status).toBe(
+    409,
+  );
+  const members = await until(
+    () => call('GET', `/segments/${vip.body._id}/members`),
+    (r) => r.body.items.length === 1,
+  );
   expect(members.body.items.map((m: { _id: string }) => m._id)).toEqual([bob._id]);
 
   // An event moves Ann in at once (no rebuild involved).
-  const ev = await call('POST', '/events', [{ eventId: 'p1', contactId: ann._id, type: 'purchase', data: { amount: 6000, currency: 'EUR' } }]);
+  const ev = await call('POST', '/events', [
+    { eventId: 'p1', contactId: ann._id, type: 'purchase', data: { amount: 6000, currency: 'EUR' } },
+  ]);
   expect(ev.body.results[0].status).toBe('applied');
   expect((await call('GET', `/segments/${vip.body._id}`)).body.memberCount).toBe(2);
 
   const why = await call('GET', `/contacts/${ann._id}/segments/${vip.body._id}/explain`);
   expect(why.body).toMatchObject({ member: true, result: true, nextFlip: null });
 
-  const edit = await call('POST', '/segments/preview', { rule: 'lifetimeValue > 5000', segmentId: vip.body._id });
+  const edit = await call('POST', '/segments/preview', {
+    rule: 'lifetimeValue > 5000',
+    segmentId: vip.body._id,
+  });
   expect(edit.body).toMatchObject({ count: 1, impact: { enter: 0, exit: 1 } });
 
   const list = await call('POST', '/segments', { name: 'Beta testers' });
   expect(list.body.type).toBe('static');
-  expect((await call('POST', `/segments/${list.body._id}/members`, { contactIds: [ann._id] })).body.results[0].added).toBe(true);
-  const both = await call('POST', '/segments', { name: 'VIP beta', rule: 'in segment "VIP Customers" AND in segment "Beta testers"' });
-  await until(() => call('GET', `/segments/${both.body._id}`), (r) => r.body.memberCount === 1);
+  expect(
+    (await call('POST', `/segments/${list.body._id}/members`, { contactIds: [ann._id] })).body.results[0]
+      .added,
+  ).toBe(true);
+  const both = await call('POST', '/segments', {
+    name: 'VIP beta',
+    rule: 'in segment "VIP Customers" AND in segment "Beta testers"',
+  });
+  await until(
+    () => call('GET', `/segments/${both.body._id}`),
+    (r) => r.body.memberCount === 1,
+  );
   expect((await call('DELETE', `/segments/${list.body._id}`)).status).toBe(409);
-  expect((await call('POST', `/segments/${vip.body._id}/members`, { contactIds: [ann._id] })).body.error.code).toBe('NOT_A_LIST');
+  expect(
+    (await call('POST', `/segments/${vip.body._id}/members`, { contactIds: [ann._id] })).body.error.code,
+  ).toBe('NOT_A_LIST');
 
   const feed = await call('GET', `/transitions?contactId=${ann._id}&limit=10`);
   expect(feed.body.items.map((t: { kind: string; cause: string }) => `${t.kind}:${t.cause}`)).toEqual(

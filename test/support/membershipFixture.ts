@@ -35,7 +35,10 @@ export async function membershipFixture(opts: MembershipOptions = {}): Promise<F
   const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
   const repo = new SegmentRepo(t.db);
   await repo.ensureIndexes();
-  const membership = new Membership(t.db, repo, pino({ level: 'silent' }), { clock: () => clock.now(), ...opts });
+  const membership = new Membership(t.db, repo, pino({ level: 'silent' }), {
+    clock: () => clock.now(),
+    ...opts,
+  });
   await membership.ensureIndexes();
   const segments = new SegmentService({
     store: repo,
@@ -82,11 +85,17 @@ export async function membershipFixture(opts: MembershipOptions = {}): Promise<F
       await membership.engine.contactChanged(WS, id, cause);
     },
     async memberIds(segmentId) {
-      const docs = await contacts.find({ workspaceId: WS, 'segments.segmentId': segmentId }).project({ _id: 1 }).toArray();
+      const docs = await contacts
+        .find({ workspaceId: WS, 'segments.segmentId': segmentId })
+        .project({ _id: 1 })
+        .toArray();
       return docs.map((d) => String(d._id)).sort();
     },
     transitions: (filter = {}) =>
-      membership.collections.transitions.find({ workspaceId: WS, ...filter }).sort({ position: 1 }).toArray(),
+      membership.collections.transitions
+        .find({ workspaceId: WS, ...filter })
+        .sort({ position: 1 })
+        .toArray(),
     async close() {
       await membership.stop();
       await t.close();

@@ -110,7 +110,8 @@ function nearValue(r: Rng, c: Condition, nowMs: number): unknown {
   const v = c.value;
   if (typeof v === 'number') return v + r.pick([0, 0, -1, 1, 0.5, -0.5]);
   if (Array.isArray(v)) {
-    const x = r.pick(v as unknown[]);
+    const list: readonly unknown[] = v;
+    const x = r.pick(list);
     return typeof x === 'number' ? x + r.pick([0, 0, 1]) : nearText(r, String(x));
   }
   if (typeof v === 'object') {

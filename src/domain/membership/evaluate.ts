@@ -2,7 +2,14 @@
  * Pure membership evaluation: a workspace's segments compiled once per definition generation,
  * and one contact's new memberships, the diff and its next recheck instant.
  */
-import { compilePredicate, nextFlip, type Predicate, type Rule, type RuleContact, type RuleContext } from '../../rules';
+import {
+  compilePredicate,
+  nextFlip,
+  type Predicate,
+  type Rule,
+  type RuleContact,
+  type RuleContext,
+} from '../../rules';
 import type { Membership } from '../contacts/types';
 import { dependencyOrder } from '../segments/graph';
 import type { Segment } from '../segments/types';
@@ -41,17 +48,15 @@ export interface MembershipResult {
 }
 
 /** What the contact's memberships are at `now`; static list memberships are kept as they are. */
-export function evaluateMembership(
-  contact: object,
-  ws: CompiledWorkspace,
-  now: Date,
-): MembershipResult {
+export function evaluateMembership(contact: object, ws: CompiledWorkspace, now: Date): MembershipResult {
   // Stored contacts always carry `since`; RuleContact only makes it optional for rule tests.
   const memberships = ((contact as RuleContact).segments ?? []) as Membership[];
   const before = new Map(memberships.map((m) => [m.segmentId, m]));
   const dynamicIds = new Set(ws.dynamic.map((d) => d.id));
   // Keep static memberships of lists that still exist; dynamic ones are recomputed below.
-  const current: Membership[] = [...before.values()].filter((m) => ws.existing.has(m.segmentId) && !dynamicIds.has(m.segmentId));
+  const current: Membership[] = [...before.values()].filter(
+    (m) => ws.existing.has(m.segmentId) && !dynamicIds.has(m.segmentId),
+  );
   const view: RuleContact = { ...contact, segments: current };
   let next: number | null = null;
   for (const seg of ws.dynamic) {

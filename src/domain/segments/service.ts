@@ -43,7 +43,9 @@ export class SegmentService {
       throw new ValidationError('A dynamic segment needs a rule', { field: 'rule' });
     }
     if (type === 'static' && input.rule !== undefined) {
-      throw new ValidationError('A static list has no rule: its members are added by hand', { field: 'rule' });
+      throw new ValidationError('A static list has no rule: its members are added by hand', {
+        field: 'rule',
+      });
     }
     const rule = input.rule === undefined ? undefined : SegmentService.readRule(input.rule);
     const now = this.deps.now();
@@ -88,7 +90,8 @@ export class SegmentService {
     if (patch.description !== undefined) next.description = patch.description;
     let ruleChanged = false;
     if (patch.rule !== undefined) {
-      if (current.type === 'static') throw new ValidationError('A static list has no rule', { field: 'rule' });
+      if (current.type === 'static')
+        throw new ValidationError('A static list has no rule', { field: 'rule' });
       const rule = SegmentService.readRule(patch.rule);
       ruleChanged = JSON.stringify(rule) !== JSON.stringify(current.rule);
       if (ruleChanged) {
@@ -124,14 +127,23 @@ export class SegmentService {
   }
 
   /** Ids of the segments the rule names; unknown names and cycles are errors. */
-  private async resolveDependencies(workspaceId: string, rule: Rule, self: Segment | undefined): Promise<string[]> {
+  private async resolveDependencies(
+    workspaceId: string,
+    rule: Rule,
+    self: Segment | undefined,
+  ): Promise<string[]> {
     const wanted = [...referencedSegmentNames(rule)];
     if (wanted.length === 0) return [];
     const all = await this.deps.store.list(workspaceId);
     const byKey = new Map(all.map((s) => [s.nameKey, s]));
     const ids = wanted.map((name) => {
       const s = byKey.get(name.toLowerCase());
-      if (!s) throw new ValidationError(`The rule names a segment that does not exist: "${name}"`, { segment: name }, 'UNKNOWN_SEGMENT');
+      if (!s)
+        throw new ValidationError(
+          `The rule names a segment that does not exist: "${name}"`,
+          { segment: name },
+          'UNKNOWN_SEGMENT',
+        );
       return s._id;
     });
     if (self) {
@@ -144,9 +156,12 @@ export class SegmentService {
 
 function checkName(name: unknown): string {
   if (typeof name !== 'string' || !NAME.test(name.trim())) {
-    throw new ValidationError('A segment name is 1–100 characters without double quotes or control characters', {
-      field: 'name',
-    });
+    throw new ValidationError(
+      'A segment name is 1–100 characters without double quotes or control characters',
+      {
+        field: 'name',
+      },
+    );
   }
   return name.trim();
 }
@@ -155,7 +170,10 @@ function checkExtras(input: Partial<SegmentInput>): void {
   if (input.routing !== undefined && typeof input.routing !== 'boolean') {
     throw new ValidationError('routing is true or false', { field: 'routing' });
   }
-  if (input.description !== undefined && (typeof input.description !== 'string' || input.description.length > 1000)) {
+  if (
+    input.description !== undefined &&
+    (typeof input.description !== 'string' || input.description.length > 1000)
+  ) {
     throw new ValidationError('description is text of at most 1000 characters', { field: 'description' });
   }
 }

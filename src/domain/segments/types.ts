@@ -31,7 +31,7 @@ export interface SegmentInput {
   name: string;
   type?: SegmentType;
   /** The rule as text (`lifetimeValue > 5000 OR tag = "VIP"`) or as an AST. */
-  rule?: string | unknown;
+  rule?: unknown;
   priority?: number;
   routing?: boolean;
   description?: string;

@@ -94,7 +94,11 @@ export class Dispatcher {
     const now = new Date();
     const lease = { owner: this.me, leaseUntil: new Date(now.getTime() + LEASE_MS) };
     await this.cursors
-      .updateOne({ _id: this.cursorId }, { $setOnInsert: { position: 0, owner: null, leaseUntil: null } }, { upsert: true })
+      .updateOne(
+        { _id: this.cursorId },
+        { $setOnInsert: { position: 0, owner: null, leaseUntil: null } },
+        { upsert: true },
+      )
       .catch((err: { code?: number }) => {
         if (err.code !== 11000) throw err;
       });

@@ -28,7 +28,11 @@ export class MembershipEngine implements ContactChangeListener {
   }
 
   /** Re-evaluates one contact; returns the transitions this call recorded. */
-  async evaluate(workspaceId: string, contactId: string, cause: TransitionCause): Promise<PendingTransition[]> {
+  async evaluate(
+    workspaceId: string,
+    contactId: string,
+    cause: TransitionCause,
+  ): Promise<PendingTransition[]> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const doc = await this.c.contacts.findOne({ _id: contactId, workspaceId });
       if (!doc) return [];
@@ -46,7 +50,12 @@ export class MembershipEngine implements ContactChangeListener {
    * Adds a contact to, or removes it from, a static list (cause `manual`), through the same
    * guarded write and outbox as every other change. Returns false when nothing changed.
    */
-  async setListMember(workspaceId: string, contactId: string, listId: string, member: boolean): Promise<boolean> {
+  async setListMember(
+    workspaceId: string,
+    contactId: string,
+    listId: string,
+    member: boolean,
+  ): Promise<boolean> {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const doc = await this.c.contacts.findOne({ _id: contactId, workspaceId });
       if (!doc) throw new NotFoundError('contact', contactId);
@@ -56,7 +65,15 @@ export class MembershipEngine implements ContactChangeListener {
       const segments = member
         ? [...doc.segments, { segmentId: listId, since: now }]
         : doc.segments.filter((m) => m.segmentId !== listId);
-      const t: PendingTransition = { workspaceId, contactId, segmentId: listId, kind: member ? 'entered' : 'exited', at: now, cause: 'manual', seq };
+      const t: PendingTransition = {
+        workspaceId,
+        contactId,
+        segmentId: listId,
+        kind: member ? 'entered' : 'exited',
+        at: now,
+        cause: 'manual',
+        seq,
+      };
       const r = await this.c.contacts.updateOne(
         { _id: contactId, workspaceId, version: doc.version },
         { $set: { segments, transitionSeq: seq }, $push: { pendingTransitions: t }, $inc: { version: 1 } },

@@ -10,7 +10,11 @@ import { allocatePositions, type MembershipCollections } from './store';
 
 const LEASE_MS = 15_000;
 
-export async function flushOutbox(c: MembershipCollections, workspaceId: string, contactId: string): Promise<number> {
+export async function flushOutbox(
+  c: MembershipCollections,
+  workspaceId: string,
+  contactId: string,
+): Promise<number> {
   let moved = 0;
   for (;;) {
     const now = Date.now();
@@ -27,18 +31,25 @@ export async function flushOutbox(c: MembershipCollections, workspaceId: string,
     const pending = [...(doc?.pendingTransitions ?? [])].sort((a, b) => a.seq - b.seq);
     if (pending.length === 0) return moved;
     const first = await allocatePositions(c, pending.length);
-    const records: Transition[] = pending.map((p, i) => ({ ...p, _id: `${p.contactId}:${p.seq}`, position: first + i }));
+    const records: Transition[] = pending.map((p, i) => ({
+      ...p,
+      _id: `${p.contactId}:${p.seq}`,
+      position: first + i,
+    }));
     try {
       await c.transitions.insertMany(records, { ordered: false });
     } catch (err) {
       // Duplicates are records an earlier, interrupted flush already moved: trust writeErrors.
-      const errors = (err as MongoBulkWriteError).writeErrors;
-      const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
+      const errors: unknown = (err as MongoBulkWriteError).writeErrors;
+      const list = (Array.isArray(errors) ? errors : errors ? [errors] : []) as { code?: number }[];
       if (list.length === 0 || list.some((e) => e.code !== 11000)) throw err;
     }
     await c.contacts.updateOne(
       { _id: contactId, workspaceId },
-      { $pull: { pendingTransitions: { seq: { $in: pending.map((p) => p.seq) } } }, $set: { flushLockUntil: null } },
+      {
+        $pull: { pendingTransitions: { seq: { $in: pending.map((p) => p.seq) } } },
+        $set: { flushLockUntil: null },
+      },
     );
     moved += pending.length;
   }
@@ -48,7 +59,10 @@ export async function flushOutbox(c: MembershipCollections, workspaceId: string,
 export async function flushStale(c: MembershipCollections, limit = 100): Promise<number> {
   const stale = await c.contacts
     .find(
-      { 'pendingTransitions.0': { $exists: true }, $or: [{ flushLockUntil: null }, { flushLockUntil: { $lt: new Date() } }] },
+      {
+        'pendingTransitions.0': { $exists: true },
+        $or: [{ flushLockUntil: null }, { flushLockUntil: { $lt: new Date() } }],
+      },
       { projection: { _id: 1, workspaceId: 1 } },
     )
     .limit(limit)

@@ -42,8 +42,12 @@ export class SegmentQueries {
     const result: Preview = { count, sample: sample.map(summary) };
     if (editOf) {
       const [enter, exit] = await Promise.all([
-        this.c.contacts.countDocuments({ $and: [{ workspaceId }, filter, { 'segments.segmentId': { $ne: editOf } }] }),
-        this.c.contacts.countDocuments({ $and: [{ workspaceId }, { 'segments.segmentId': editOf }, { $nor: [filter] }] }),
+        this.c.contacts.countDocuments({
+          $and: [{ workspaceId }, filter, { 'segments.segmentId': { $ne: editOf } }],
+        }),
+        this.c.contacts.countDocuments({
+          $and: [{ workspaceId }, { 'segments.segmentId': editOf }, { $nor: [filter] }],
+        }),
       ]);
       result.impact = { enter, exit };
     }
@@ -57,15 +61,26 @@ export class SegmentQueries {
   /** A page of members in `_id` order; `cursor` is the last id of the previous page. */
   async members(workspaceId: string, segmentId: string, cursor: string | undefined, limit: number) {
     const docs = await this.c.contacts
-      .find({ workspaceId, 'segments.segmentId': segmentId, ...(cursor ? { _id: { $gt: cursor } } : {}) }, SUMMARY)
+      .find(
+        { workspaceId, 'segments.segmentId': segmentId, ...(cursor ? { _id: { $gt: cursor } } : {}) },
+        SUMMARY,
+      )
       .sort({ _id: 1 })
       .limit(limit)
       .toArray();
-    return { items: docs.map(summary), nextCursor: docs.length === limit ? docs[docs.length - 1]!._id : null };
+    return {
+      items: docs.map(summary),
+      nextCursor: docs.length === limit ? docs[docs.length - 1]!._id : null,
+    };
   }
 
   /** The transitions feed in dispatch order; `cursor` is the last position seen. */
-  async transitions(workspaceId: string, after: number, limit: number, filter: { segmentId?: string; contactId?: string }) {
+  async transitions(
+    workspaceId: string,
+    after: number,
+    limit: number,
+    filter: { segmentId?: string; contactId?: string },
+  ) {
     const items: Transition[] = await this.c.transitions
       .find({ workspaceId, position: { $gt: after }, ...filter })
       .sort({ position: 1 })

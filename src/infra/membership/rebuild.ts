@@ -51,7 +51,15 @@ export class Rebuilder {
     await this.rebuilds.updateOne(
       { _id: `${workspaceId}:${segmentId}` },
       {
-        $set: { workspaceId, segmentId, token: randomUUID(), afterId: null, done: false, leaseUntil: null, requestedAt: new Date() },
+        $set: {
+          workspaceId,
+          segmentId,
+          token: randomUUID(),
+          afterId: null,
+          done: false,
+          leaseUntil: null,
+          requestedAt: new Date(),
+        },
       },
       { upsert: true },
     );
@@ -77,7 +85,9 @@ export class Rebuilder {
     let afterId = job.afterId;
     let visited = 0;
     for (;;) {
-      const filter: Filter<ContactDoc> = { $and: [{ workspaceId }, ...(afterId ? [{ _id: { $gt: afterId } }] : []), candidates] };
+      const filter: Filter<ContactDoc> = {
+        $and: [{ workspaceId }, ...(afterId ? [{ _id: { $gt: afterId } }] : []), candidates],
+      };
       const batch = await this.c.contacts.find(filter).sort({ _id: 1 }).limit(this.batchSize).toArray();
       for (const doc of batch) {
         const written = await this.engine.apply(doc, 'definition');

@@ -18,7 +18,12 @@ beforeAll(async () => {
   f = await membershipFixture();
   const client = await MongoClient.connect(f.t.uri);
   const db = client.db(f.t.dbName);
-  other = { client, membership: new Membership(db, new SegmentRepo(db), pino({ level: 'silent' }), { clock: () => f.clock.now() }) };
+  other = {
+    client,
+    membership: new Membership(db, new SegmentRepo(db), pino({ level: 'silent' }), {
+      clock: () => f.clock.now(),
+    }),
+  };
 });
 afterAll(async () => {
   await other.client.close();
@@ -26,7 +31,7 @@ afterAll(async () => {
 });
 
 function rng(seed: number): () => number {
-  return () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
 /** Every (contact, segment) alternates entered/exited from entered; seqs are 1..n per contact. */
@@ -69,10 +74,15 @@ test('two engines racing on the same changes record each transition once', async
   await f.rebuildAll();
   const random = rng(7);
   const contacts = [];
-  for (let i = 0; i < 30; i++) contacts.push(await f.insertContact({ lifetimeValue: Math.floor(random() * 10000) }));
+  for (let i = 0; i < 30; i++)
+    contacts.push(await f.insertContact({ lifetimeValue: Math.floor(random() * 10000) }));
   for (let step = 0; step < 300; step++) {
     const c = contacts[Math.floor(random() * contacts.length)]!;
-    const set = { lifetimeValue: Math.floor(random() * 10000), leadScore: Math.floor(random() * 100), openDeals: Math.floor(random() * 2) };
+    const set = {
+      lifetimeValue: Math.floor(random() * 10000),
+      leadScore: Math.floor(random() * 100),
+      openDeals: Math.floor(random() * 2),
+    };
     await f.membership.collections.contacts.updateOne({ _id: c._id }, { $set: set, $inc: { version: 1 } });
     await Promise.all([
       f.membership.engine.contactChanged(WS, c._id, 'event'),
@@ -105,7 +115,11 @@ test('a rebuild abandoned mid-way is resumed by another engine and converges', a
       tags: [],
     })),
   );
-  const seg = await f.segments.create(WS, { name: 'Recent', rule: 'createdAt within last 7 days AND lifetimeValue > 100' }, 't');
+  const seg = await f.segments.create(
+    WS,
+    { name: 'Recent', rule: 'createdAt within last 7 days AND lifetimeValue > 100' },
+    't',
+  );
   // The "killed" process: claims the rebuild, does one batch, and dies (its lease left behind).
   const killed = other.membership.rebuilder as unknown as { batchSize: number };
   killed.batchSize = 300;

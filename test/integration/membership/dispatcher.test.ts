@@ -50,7 +50,9 @@ test('order, persisted cursor, retry after failure, gaps', async () => {
   second.subscribe('rec', async (t) => {
     later.push(t.position);
   });
-  await f.t.db.collection('dispatch_cursors').updateOne({ _id: 'test' as never }, { $set: { leaseUntil: new Date(0) } });
+  await f.t.db
+    .collection('dispatch_cursors')
+    .updateOne({ _id: 'test' as never }, { $set: { leaseUntil: new Date(0) } });
   expect(await second.dispatchOnce()).toBe(0);
   await f.membership.collections.transitions.insertOne(record(4));
   expect(await second.dispatchOnce()).toBe(2);

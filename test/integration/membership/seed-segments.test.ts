@@ -19,10 +19,30 @@ const SEEDS = {
 test('segments created over existing contacts are rebuilt, then follow every change', async () => {
   const now = f.clock.now().getTime();
   const a = await f.insertContact({ name: 'Ann', lifetimeValue: 6000, createdAt: new Date(now - 100 * DAY) });
-  const b = await f.insertContact({ name: 'Bob', tags: ['vip'], lastConversationAt: new Date(now - 31 * DAY), createdAt: new Date(now - 40 * DAY) });
-  const c = await f.insertContact({ name: 'Cid', leadScore: 90, openDeals: 1, createdAt: new Date(now - 2 * DAY) });
-  const d = await f.insertContact({ name: 'Dee', supportTickets: 4, lastPurchaseAt: new Date(now - 90 * DAY), createdAt: new Date(now - 50 * DAY) });
-  const e = await f.insertContact({ name: 'Eve', supportTickets: 5, lastPurchaseAt: new Date(now - 10 * DAY), createdAt: new Date(now - 50 * DAY) });
+  const b = await f.insertContact({
+    name: 'Bob',
+    tags: ['vip'],
+    lastConversationAt: new Date(now - 31 * DAY),
+    createdAt: new Date(now - 40 * DAY),
+  });
+  const c = await f.insertContact({
+    name: 'Cid',
+    leadScore: 90,
+    openDeals: 1,
+    createdAt: new Date(now - 2 * DAY),
+  });
+  const d = await f.insertContact({
+    name: 'Dee',
+    supportTickets: 4,
+    lastPurchaseAt: new Date(now - 90 * DAY),
+    createdAt: new Date(now - 50 * DAY),
+  });
+  const e = await f.insertContact({
+    name: 'Eve',
+    supportTickets: 5,
+    lastPurchaseAt: new Date(now - 10 * DAY),
+    createdAt: new Date(now - 50 * DAY),
+  });
 
   for (const [key, [name, rule]] of Object.entries(SEEDS)) {
     ids[key] = (await f.segments.create(WS, { name, rule }, 'test'))._id;

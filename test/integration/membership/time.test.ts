@@ -21,12 +21,23 @@ async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number): 
 }
 
 test('New This Week: leaves within 5 s after the 7-day mark; Inactive 30 Days: enters likewise, then a conversation takes it out', async () => {
-  const fresh = await f.segments.create(WS, { name: 'New This Week', rule: 'createdAt within last 7 days' }, 't');
-  const inactive = await f.segments.create(WS, { name: 'Inactive 30 Days', rule: 'lastConversationAt more than 30 days ago' }, 't');
+  const fresh = await f.segments.create(
+    WS,
+    { name: 'New This Week', rule: 'createdAt within last 7 days' },
+    't',
+  );
+  const inactive = await f.segments.create(
+    WS,
+    { name: 'Inactive 30 Days', rule: 'lastConversationAt more than 30 days ago' },
+    't',
+  );
   await f.rebuildAll();
   const now = f.clock.now().getTime();
   const newbie = await f.insertContact({ createdAt: new Date(now - 7 * DAY + 10_000) });
-  const quiet = await f.insertContact({ createdAt: new Date(now - 90 * DAY), lastConversationAt: new Date(now - 30 * DAY + 10_000) });
+  const quiet = await f.insertContact({
+    createdAt: new Date(now - 90 * DAY),
+    lastConversationAt: new Date(now - 30 * DAY + 10_000),
+  });
   expect(await f.memberIds(fresh._id)).toEqual([newbie._id]);
   expect(await f.memberIds(inactive._id)).toEqual([]);
   const sevenDayMark = now - 7 * DAY + 10_000 + 7 * DAY;
@@ -37,12 +48,18 @@ test('New This Week: leaves within 5 s after the 7-day mark; Inactive 30 Days: e
   await new Promise((r) => setTimeout(r, 300));
   expect(await f.memberIds(fresh._id)).toEqual([newbie._id]); // not early
 
-  const exited = await waitFor(async () => (await f.transitions({ contactId: newbie._id, kind: 'exited' }))[0], 8000);
+  const exited = await waitFor(
+    async () => (await f.transitions({ contactId: newbie._id, kind: 'exited' }))[0],
+    8000,
+  );
   expect(exited.cause).toBe('time');
   expect(exited.at.getTime() - sevenDayMark).toBeGreaterThan(0);
   expect(exited.at.getTime() - sevenDayMark).toBeLessThan(5000);
 
-  const entered = await waitFor(async () => (await f.transitions({ contactId: quiet._id, kind: 'entered' }))[0], 8000);
+  const entered = await waitFor(
+    async () => (await f.transitions({ contactId: quiet._id, kind: 'entered' }))[0],
+    8000,
+  );
   expect(entered).toMatchObject({ cause: 'time', segmentId: inactive._id });
   expect(entered.at.getTime() - thirtyDayMark).toBeGreaterThan(0);
   expect(entered.at.getTime() - thirtyDayMark).toBeLessThan(5000);

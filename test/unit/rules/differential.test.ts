@@ -3,7 +3,6 @@
  * says about compileMongo's filter. Failures print the rule, contact and filter to reproduce.
  */
 import { Query } from 'mingo';
-import type { Document } from 'mongodb';
 import { compileMongo } from '../../../src/rules/mongo';
 import { compilePredicate } from '../../../src/rules/predicate';
 import { Rng, randomContact, randomNow, testContext } from '../../support/randomContacts';
@@ -20,7 +19,7 @@ test(`predicate === mingo(compileMongo) on ${RULES * CONTACTS_PER_RULE} random t
     const rule = randomRule(r);
     const now = randomNow(r);
     const filter = compileMongo(rule, now, testContext);
-    const query = new Query(filter as Document);
+    const query = new Query(filter);
     const predicate = compilePredicate(rule, testContext);
     for (let j = 0; j < CONTACTS_PER_RULE; j++) {
       const base = r.pick(contacts);

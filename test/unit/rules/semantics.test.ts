@@ -3,8 +3,6 @@
  * mingo on compileMongo's filter. The database test runs the same table on the server.
  */
 import { Query } from 'mingo';
-import type { Document } from 'mongodb';
-import type { RuleContact } from '../../../src/rules/ast';
 import { parseRule } from '../../../src/rules/parser';
 import { compileMongo } from '../../../src/rules/mongo';
 import { compilePredicate } from '../../../src/rules/predicate';
@@ -13,9 +11,9 @@ import { NOW, RULE_CASES } from '../../support/ruleCases';
 
 const evaluators = {
   predicate: (text: string, contact: Record<string, unknown>) =>
-    compilePredicate(parseRule(text), testContext)(contact as RuleContact, NOW),
+    compilePredicate(parseRule(text), testContext)(contact, NOW),
   mingo: (text: string, contact: Record<string, unknown>) =>
-    new Query(compileMongo(parseRule(text), NOW, testContext) as Document).test(contact),
+    new Query(compileMongo(parseRule(text), NOW, testContext)).test(contact),
 };
 
 describe.each(Object.entries(evaluators))('%s', (_name, evaluate) => {

@@ -1,0 +1,45 @@
+/**
+ * `npm run bench`: runs every benchmark, or one with `--only=<name>`. Options: `--contacts=N`.
+ * To add a benchmark, add an entry to BENCHES.
+ */
+import { benchRules } from './rules';
+
+export interface BenchOptions {
+  contacts?: number;
+}
+
+type Bench = (log: (line: string) => void, opts: BenchOptions) => Promise<boolean>;
+
+const BENCHES: Record<string, Bench> = {
+  rules: benchRules,
+};
+
+function parseArgs(argv: string[]): { only?: string; opts: BenchOptions } {
+  const out: { only?: string; opts: BenchOptions } = { opts: {} };
+  for (const arg of argv) {
+    const [key, value] = arg.replace(/^--/, '').split('=', 2);
+    if (key === 'only' && value) out.only = value;
+    else if (key === 'contacts' && value && /^\d+$/.test(value)) out.opts.contacts = Number(value);
+    else
+      throw new Error(`unknown argument ${arg}: use --only=${Object.keys(BENCHES).join('|')} --contacts=N`);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { only, opts } = parseArgs(process.argv.slice(2));
+  const names = only ? [only] : Object.keys(BENCHES);
+  let ok = true;
+  for (const name of names) {
+    const bench = BENCHES[name];
+    if (!bench) throw new Error(`no benchmark "${name}": choose one of ${Object.keys(BENCHES).join(', ')}`);
+    console.log(`== ${name} (node ${process.version}) ==`);
+    ok = (await bench((line) => console.log(line), opts)) && ok;
+  }
+  if (!ok) process.exitCode = 1;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
