@@ -34,10 +34,11 @@ export async function resolveClasspath(projectRoot: string, cacheDir: string): P
   const dir = path.join(projectRoot, 'tools', 'mongo-java-server');
   const pom = fs.readFileSync(path.join(dir, 'pom.xml'));
   const key = createHash('sha256').update(pom).digest('hex').slice(0, 16);
-  const cacheFile = path.join(cacheDir, `mongo-java-server-${key}.classpath`);
+  // Absolute: Maven resolves a relative output file against the pom's folder, not our cwd.
+  const cacheFile = path.resolve(cacheDir, `mongo-java-server-${key}.classpath`);
   const cached = readIfComplete(cacheFile);
   if (cached) return cached;
-  fs.mkdirSync(cacheDir, { recursive: true });
+  fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   try {
     await exec(

@@ -3,68 +3,34 @@
  * inserting an event and applying it (replay and the recovery sweep).
  */
 import { MongoClient } from 'mongodb';
-import { ContactService } from '../../../src/domain/contacts/service';
 import type { Contact } from '../../../src/domain/contacts/types';
-import { EventService } from '../../../src/domain/events/service';
 import { MongoContactRepo } from '../../../src/infra/repos/contacts';
 import { MongoEventRepo } from '../../../src/infra/repos/events';
-import { openTestDb, type TestDb } from '../../support/db';
+import { eventServices, useEventsHarness } from '../../support/eventsHarness';
 import { RecordingListener } from '../../support/recordingListener';
 
-let t: TestDb;
-let listener: RecordingListener;
-let events: EventService;
-let contacts: ContactService;
 const WS = 'ev1';
-
-function services(db: TestDb['db'], l: RecordingListener) {
-  const repo = new MongoContactRepo(db);
-  return {
-    events: new EventService({ events: new MongoEventRepo(db), contacts: repo, listener: l }),
-    contacts: new ContactService({ repo, listener: l }),
-  };
-}
-
-beforeAll(async () => {
-  t = await openTestDb('events_once');
-  await Promise.all([MongoContactRepo.ensureIndexes(t.db), MongoEventRepo.ensureIndexes(t.db)]);
-});
-beforeEach(() => {
-  listener = new RecordingListener();
-  ({ events, contacts } = services(t.db, listener));
-});
-afterAll(() => t.close());
-
-let seq = 0;
-const eid = () => `e-${++seq}`;
-const newContact = async (): Promise<Contact> => (await contacts.upsert(WS, {})).contact;
-const one = (contactId: string, type: string, data?: object, at?: string) => ({
-  eventId: eid(),
-  type,
-  contactId,
-  ...(data ? { data } : {}),
-  ...(at ? { at } : {}),
-});
+const h = useEventsHarness('events_once', WS);
 
 test('two processes racing the same event apply it once', async () => {
-  const c = await newContact();
-  const clients = await Promise.all([MongoClient.connect(t.uri), MongoClient.connect(t.uri)]);
+  const c = await h.newContact();
+  const clients = await Promise.all([MongoClient.connect(h.t.uri), MongoClient.connect(h.t.uri)]);
   try {
-    const [a, b] = clients.map((cl) => services(cl.db(t.dbName), new RecordingListener()).events);
+    const [a, b] = clients.map((cl) => eventServices(cl.db(h.t.dbName), new RecordingListener()).events);
     for (let i = 0; i < 10; i++) {
-      const e = one(c._id, 'purchase', { amount: 1, currency: 'EUR' });
+      const e = h.one(c._id, 'purchase', { amount: 1, currency: 'EUR' });
       const [ra, rb] = await Promise.all([a!.ingest(WS, [e]), b!.ingest(WS, [e])]);
       expect([ra[0]!.status, rb[0]!.status].sort()).toEqual(['applied', 'duplicate']);
     }
   } finally {
     await Promise.all(clients.map((cl) => cl.close()));
   }
-  expect(await contacts.get(WS, c._id)).toMatchObject({ lifetimeValue: 10, purchaseCount: 10 });
+  expect(await h.contacts.get(WS, c._id)).toMatchObject({ lifetimeValue: 10, purchaseCount: 10 });
 });
 
 test('a crash between insert and apply: replay (and the sweep) apply exactly once', async () => {
-  const c = await newContact();
-  const eventRepo = new MongoEventRepo(t.db);
+  const c = await h.newContact();
+  const eventRepo = new MongoEventRepo(h.t.db);
   const at = new Date();
   // Simulate the crash: the event got stored as pending, nothing else happened.
   const pending = (eventId: string) => ({
@@ -85,11 +51,11 @@ test('a crash between insert and apply: replay (and the sweep) apply exactly onc
     contactId: c._id,
     data: { amount: 5, currency: 'EUR' },
   };
-  expect(await events.ingest(WS, [replay])).toEqual([{ eventId: 'crash-1', status: 'applied' }]);
-  expect(await events.ingest(WS, [replay])).toEqual([{ eventId: 'crash-1', status: 'duplicate' }]);
+  expect(await h.events.ingest(WS, [replay])).toEqual([{ eventId: 'crash-1', status: 'applied' }]);
+  expect(await h.events.ingest(WS, [replay])).toEqual([{ eventId: 'crash-1', status: 'duplicate' }]);
   // Crash after apply but before "applied" was recorded: the guard keeps the traits from doubling.
   await eventRepo.insert(pending('crash-2'));
-  await new MongoContactRepo(t.db).applyEvent(
+  await new MongoContactRepo(h.t.db).applyEvent(
     WS,
     c._id,
     'crash-2',
@@ -97,8 +63,8 @@ test('a crash between insert and apply: replay (and the sweep) apply exactly onc
     at,
   );
   await eventRepo.insert(pending('crash-3'));
-  expect(await events.applyPendingEvents(30_000)).toBe(1);
-  expect(await events.applyPendingEvents(30_000)).toBe(0);
-  expect(await contacts.get(WS, c._id)).toMatchObject({ lifetimeValue: 15, purchaseCount: 3 });
-  expect(await t.db.collection('events').countDocuments({ workspaceId: WS, status: 'pending' })).toBe(0);
+  expect(await h.events.applyPendingEvents(30_000)).toBe(1);
+  expect(await h.events.applyPendingEvents(30_000)).toBe(0);
+  expect(await h.contacts.get(WS, c._id)).toMatchObject({ lifetimeValue: 15, purchaseCount: 3 });
+  expect(await h.t.db.collection('events').countDocuments({ workspaceId: WS, status: 'pending' })).toBe(0);
 });
