@@ -14,6 +14,7 @@ import { connectMongo, pingMongo } from './infra/mongo';
 import { createCoreServices, registerCoreRoutes } from './api';
 import { registerSegmentRoutes } from './api/segments';
 import { SegmentService } from './domain/segments/service';
+import { startLoop } from './infra/loop';
 import { Membership } from './infra/membership';
 import { SegmentQueries } from './infra/membership/queries';
 import { SegmentRepo } from './infra/repos/segments';
@@ -66,6 +67,14 @@ export async function startApp(
       adminApiKey: config.adminApiKey,
       listener: membership.engine,
     });
+    // Events left `pending` by a process that died between storing and applying them.
+    const pendingEvents = startLoop(
+      'pending-events',
+      5000,
+      () => core.events.applyPendingEvents(30_000),
+      log,
+    );
+    cleanups.push(() => pendingEvents.stop());
     const segments = new SegmentService({
       store: segmentRepo,
       now: membership.clock,
