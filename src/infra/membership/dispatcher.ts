@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Collection, Db } from 'mongodb';
 import type { Transition } from '../../domain/membership/transitions';
 import type { Logger } from '../logger';
+import { isDuplicateKey } from '../repos/mongoErrors';
 import type { MembershipCollections } from './store';
 
 export type TransitionHandler = (t: Transition) => Promise<void>;
@@ -99,8 +100,8 @@ export class Dispatcher {
         { $setOnInsert: { position: 0, owner: null, leaseUntil: null } },
         { upsert: true },
       )
-      .catch((err: { code?: number }) => {
-        if (err.code !== 11000) throw err;
+      .catch((err: unknown) => {
+        if (!isDuplicateKey(err)) throw err;
       });
     const doc = await this.cursors.findOneAndUpdate(
       { _id: this.cursorId, $or: [{ owner: this.me }, { owner: null }, { leaseUntil: { $lt: now } }] },

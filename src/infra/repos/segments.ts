@@ -6,6 +6,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { Segment } from '../../domain/segments/types';
 import { ConflictError } from '../../errors';
+import { isDuplicateKey } from './mongoErrors';
 
 interface Generation {
   _id: string;
@@ -81,6 +82,6 @@ export class SegmentRepo {
 }
 
 function duplicateName(err: unknown, name: string): unknown {
-  if ((err as { code?: number }).code !== 11000) return err;
+  if (!isDuplicateKey(err)) return err;
   return new ConflictError(`A segment named "${name}" already exists in this workspace`, { name });
 }
