@@ -79,9 +79,8 @@ export class MembershipEngine implements ContactChangeListener {
         { $set: { segments, transitionSeq: seq }, $push: { pendingTransitions: t }, $inc: { version: 1 } },
       );
       if (r.matchedCount === 1) {
-        // Segments that depend on the list follow at once.
+        // Segments that depend on the list follow at once; evaluate also flushes this outbox entry.
         await this.evaluate(workspaceId, contactId, 'manual');
-        await this.flush(workspaceId, contactId);
         return true;
       }
     }

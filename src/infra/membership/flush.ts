@@ -4,11 +4,24 @@
  * repeat (unique key: a replay is a no-op), then the flushed entries are pulled. A crash anywhere
  * leaves the entries in the contact, and `flushStale` finishes the job later.
  */
-import type { MongoBulkWriteError } from 'mongodb';
+import type { Filter, MongoBulkWriteError } from 'mongodb';
 import type { Transition } from '../../domain/membership/transitions';
-import { allocatePositions, type MembershipCollections } from './store';
+import { isDuplicateKey } from '../repos/mongoErrors';
+import { allocatePositions, type ContactDoc, type MembershipCollections } from './store';
 
 const LEASE_MS = 15_000;
+
+/**
+ * Contacts with a non-empty outbox that no flusher holds. `seq` starts at 1, so the range on
+ * `pendingTransitions.seq` selects exactly the non-empty outboxes and is served by its index
+ * (the recovery loop would otherwise scan every contact).
+ */
+function unlockedOutbox(now: Date): Filter<ContactDoc> {
+  return {
+    'pendingTransitions.seq': { $gte: 1 },
+    $or: [{ flushLockUntil: null }, { flushLockUntil: { $lt: now } }],
+  };
+}
 
 export async function flushOutbox(
   c: MembershipCollections,
@@ -19,12 +32,7 @@ export async function flushOutbox(
   for (;;) {
     const now = Date.now();
     const doc = await c.contacts.findOneAndUpdate(
-      {
-        _id: contactId,
-        workspaceId,
-        'pendingTransitions.0': { $exists: true },
-        $or: [{ flushLockUntil: null }, { flushLockUntil: { $lt: new Date(now) } }],
-      },
+      { _id: contactId, workspaceId, ...unlockedOutbox(new Date(now)) },
       { $set: { flushLockUntil: new Date(now + LEASE_MS) } },
       { projection: { pendingTransitions: 1 }, returnDocument: 'after' },
     );
@@ -41,8 +49,8 @@ export async function flushOutbox(
     } catch (err) {
       // Duplicates are records an earlier, interrupted flush already moved: trust writeErrors.
       const errors: unknown = (err as MongoBulkWriteError).writeErrors;
-      const list = (Array.isArray(errors) ? errors : errors ? [errors] : []) as { code?: number }[];
-      if (list.length === 0 || list.some((e) => e.code !== 11000)) throw err;
+      const list: unknown[] = Array.isArray(errors) ? errors : errors ? [errors] : [];
+      if (list.length === 0 || !list.every(isDuplicateKey)) throw err;
     }
     await c.contacts.updateOne(
       { _id: contactId, workspaceId },
@@ -58,13 +66,7 @@ export async function flushOutbox(
 /** Finishes outboxes left behind by a crashed process (their lease has expired). */
 export async function flushStale(c: MembershipCollections, limit = 100): Promise<number> {
   const stale = await c.contacts
-    .find(
-      {
-        'pendingTransitions.0': { $exists: true },
-        $or: [{ flushLockUntil: null }, { flushLockUntil: { $lt: new Date() } }],
-      },
-      { projection: { _id: 1, workspaceId: 1 } },
-    )
+    .find(unlockedOutbox(new Date()), { projection: { _id: 1, workspaceId: 1 } })
     .limit(limit)
     .toArray();
   let moved = 0;

@@ -31,6 +31,7 @@ export function membershipCollections(db: Db): MembershipCollections {
 export async function ensureMembershipIndexes(c: MembershipCollections): Promise<void> {
   await c.contacts.createIndex({ nextRecheckAt: 1 });
   await c.contacts.createIndex({ workspaceId: 1, 'segments.segmentId': 1 });
+  await c.contacts.createIndex({ 'pendingTransitions.seq': 1 });
   await c.transitions.createIndex({ position: 1 });
   await c.transitions.createIndex({ workspaceId: 1, position: 1 });
   await c.transitions.createIndex({ workspaceId: 1, contactId: 1, segmentId: 1, seq: 1 }, { unique: true });
