@@ -16,7 +16,6 @@ import { registerSegmentRoutes } from './api/segments';
 import { SegmentService } from './domain/segments/service';
 import { startLoop } from './infra/loop';
 import { Membership } from './infra/membership';
-import { SegmentQueries } from './infra/membership/queries';
 import { SegmentRepo } from './infra/repos/segments';
 import { createScheduler, type Scheduler } from './infra/scheduler';
 import { recordStartup } from './infra/startups';
@@ -48,7 +47,8 @@ export async function startApp(
     const startups = await recordStartup(conn, config.version);
     log.info({ startups }, `startup #${startups} on this database`);
 
-    const scheduler = createScheduler(conn.db!, {
+    const db = conn.db!;
+    const scheduler = createScheduler(db, {
       processEveryMs: config.agendaProcessEveryMs,
       name: `segments-${process.pid}`,
       log: log.child({ component: 'scheduler' }),
@@ -56,7 +56,6 @@ export async function startApp(
     await scheduler.start();
     cleanups.push(() => scheduler.stop(config.shutdownTimeoutMs));
 
-    const db = conn.db!;
     const segmentRepo = new SegmentRepo(db);
     await segmentRepo.ensureIndexes();
     const membership = new Membership(db, segmentRepo, log.child({ component: 'membership' }));
@@ -97,14 +96,7 @@ export async function startApp(
       },
     });
     registerCoreRoutes(server, core);
-    registerSegmentRoutes(server, {
-      segments,
-      queries: new SegmentQueries(membership.collections, membership.catalog, membership.clock),
-      engine: membership.engine,
-      catalog: membership.catalog,
-      collections: membership.collections,
-      clock: membership.clock,
-    });
+    registerSegmentRoutes(server, { segments, membership });
     const port = await listen(server, config.port, config.host);
     cleanups.push(() => closeServer(server));
     log.info(

@@ -8,19 +8,12 @@ import { explainRule, formatRule } from '../rules';
 import { NotFoundError, ValidationError } from '../errors';
 import { SegmentService } from '../domain/segments/service';
 import type { Segment } from '../domain/segments/types';
-import type { MembershipEngine } from '../infra/membership/engine';
-import type { SegmentQueries } from '../infra/membership/queries';
-import type { MembershipCollections } from '../infra/membership/store';
-import type { SegmentCatalog } from '../infra/membership/catalog';
+import type { Membership } from '../infra/membership';
 import { API_PREFIX, workspaceOf } from './auth';
 
 export interface SegmentRouteDeps {
   segments: SegmentService;
-  queries: SegmentQueries;
-  engine: MembershipEngine;
-  catalog: SegmentCatalog;
-  collections: MembershipCollections;
-  clock: () => Date;
+  membership: Pick<Membership, 'queries' | 'engine' | 'catalog' | 'collections' | 'clock'>;
 }
 
 const param = (req: Request, name: string): string => {
@@ -48,62 +41,63 @@ const view = (s: Segment, memberCount?: number) => ({
   ...(memberCount === undefined ? {} : { memberCount }),
 });
 
-export function registerSegmentRoutes(server: Server, d: SegmentRouteDeps): void {
+export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): void {
+  const { segments, membership: m } = deps;
   const base = `${API_PREFIX}/segments`;
 
   server.post(base, async (req: Request, res: Response) => {
     const b = body(req);
-    const s = await d.segments.create(workspaceOf(req), b as never, 'api');
+    const s = await segments.create(workspaceOf(req), b as never, 'api');
     res.send(201, view(s));
   });
 
   server.get(base, async (req: Request, res: Response) => {
     const ws = workspaceOf(req);
-    const list = await d.segments.list(ws);
+    const list = await segments.list(ws);
     res.send(200, {
-      items: await Promise.all(list.map(async (s) => view(s, await d.queries.memberCount(ws, s._id)))),
+      items: await Promise.all(list.map(async (s) => view(s, await m.queries.memberCount(ws, s._id)))),
     });
   });
 
   server.post(`${base}/preview`, async (req: Request, res: Response) => {
     const b = body(req);
     const editOf =
-      typeof b.segmentId === 'string' ? (await d.segments.get(workspaceOf(req), b.segmentId))._id : undefined;
+      typeof b.segmentId === 'string' ? (await segments.get(workspaceOf(req), b.segmentId))._id : undefined;
     const rule = SegmentService.readRule(b.rule);
     res.send(200, {
       ruleText: formatRule(rule),
-      ...(await d.queries.preview(workspaceOf(req), rule, editOf)),
+      ...(await m.queries.preview(workspaceOf(req), rule, editOf)),
     });
   });
 
   server.get(`${base}/:id`, async (req: Request, res: Response) => {
     const ws = workspaceOf(req);
-    const s = await d.segments.get(ws, param(req, 'id'));
-    res.send(200, view(s, await d.queries.memberCount(ws, s._id)));
+    const s = await segments.get(ws, param(req, 'id'));
+    res.send(200, view(s, await m.queries.memberCount(ws, s._id)));
   });
 
   server.patch(`${base}/:id`, async (req: Request, res: Response) => {
-    res.send(200, view(await d.segments.update(workspaceOf(req), param(req, 'id'), body(req))));
+    res.send(200, view(await segments.update(workspaceOf(req), param(req, 'id'), body(req))));
   });
 
   server.del(`${base}/:id`, async (req: Request, res: Response) => {
-    await d.segments.delete(workspaceOf(req), param(req, 'id'));
+    await segments.delete(workspaceOf(req), param(req, 'id'));
     res.send(204);
   });
 
   server.get(`${base}/:id/members`, async (req: Request, res: Response) => {
     const ws = workspaceOf(req);
-    const s = await d.segments.get(ws, param(req, 'id'));
+    const s = await segments.get(ws, param(req, 'id'));
     const cursor = (req.query as Record<string, unknown> | undefined)?.cursor;
     res.send(
       200,
-      await d.queries.members(ws, s._id, typeof cursor === 'string' ? cursor : undefined, limitOf(req)),
+      await m.queries.members(ws, s._id, typeof cursor === 'string' ? cursor : undefined, limitOf(req)),
     );
   });
 
   server.post(`${base}/:id/members`, async (req: Request, res: Response) => {
     const ws = workspaceOf(req);
-    const list = await staticList(d, ws, param(req, 'id'));
+    const list = await staticList(segments, ws, param(req, 'id'));
     const ids = body(req).contactIds;
     if (
       !Array.isArray(ids) ||
@@ -115,22 +109,22 @@ export function registerSegmentRoutes(server: Server, d: SegmentRouteDeps): void
     }
     const results = [];
     for (const id of ids)
-      results.push({ contactId: id, added: await d.engine.setListMember(ws, id, list._id, true) });
+      results.push({ contactId: id, added: await m.engine.setListMember(ws, id, list._id, true) });
     res.send(200, { results });
   });
 
   server.del(`${base}/:id/members/:contactId`, async (req: Request, res: Response) => {
     const ws = workspaceOf(req);
-    const list = await staticList(d, ws, param(req, 'id'));
-    res.send(200, { removed: await d.engine.setListMember(ws, param(req, 'contactId'), list._id, false) });
+    const list = await staticList(segments, ws, param(req, 'id'));
+    res.send(200, { removed: await m.engine.setListMember(ws, param(req, 'contactId'), list._id, false) });
   });
 
   server.get(
     `${API_PREFIX}/contacts/:id/segments/:segmentId/explain`,
     async (req: Request, res: Response) => {
       const ws = workspaceOf(req);
-      const s = await d.segments.get(ws, param(req, 'segmentId'));
-      const contact = await d.collections.contacts.findOne({ _id: param(req, 'id'), workspaceId: ws });
+      const s = await segments.get(ws, param(req, 'segmentId'));
+      const contact = await m.collections.contacts.findOne({ _id: param(req, 'id'), workspaceId: ws });
       if (!contact) throw new NotFoundError('contact', param(req, 'id'));
       const member = contact.segments.some((m) => m.segmentId === s._id);
       if (!s.rule) {
@@ -142,8 +136,8 @@ export function registerSegmentRoutes(server: Server, d: SegmentRouteDeps): void
         });
         return;
       }
-      const compiled = await d.catalog.get(ws);
-      res.send(200, { segment: s.name, member, ...explainRule(s.rule, contact, d.clock(), compiled.ctx) });
+      const compiled = await m.catalog.get(ws);
+      res.send(200, { segment: s.name, member, ...explainRule(s.rule, contact, m.clock(), compiled.ctx) });
     },
   );
 
@@ -156,12 +150,12 @@ export function registerSegmentRoutes(server: Server, d: SegmentRouteDeps): void
       ...(typeof q.segmentId === 'string' ? { segmentId: q.segmentId } : {}),
       ...(typeof q.contactId === 'string' ? { contactId: q.contactId } : {}),
     };
-    res.send(200, await d.queries.transitions(workspaceOf(req), after, limitOf(req), filter));
+    res.send(200, await m.queries.transitions(workspaceOf(req), after, limitOf(req), filter));
   });
 }
 
-async function staticList(d: SegmentRouteDeps, ws: string, id: string): Promise<Segment> {
-  const s = await d.segments.get(ws, id);
+async function staticList(segments: SegmentService, ws: string, id: string): Promise<Segment> {
+  const s = await segments.get(ws, id);
   if (s.type !== 'static')
     throw new ValidationError(
       `"${s.name}" is a dynamic segment: its members follow its rule`,

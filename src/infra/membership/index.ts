@@ -11,6 +11,7 @@ import { SegmentCatalog } from './catalog';
 import { Dispatcher } from './dispatcher';
 import { MembershipEngine } from './engine';
 import { flushStale } from './flush';
+import { SegmentQueries } from './queries';
 import { Rebuilder } from './rebuild';
 import { ensureMembershipIndexes, membershipCollections, type MembershipCollections } from './store';
 import { sweepDue, type SweeperOptions } from './sweeper';
@@ -30,6 +31,7 @@ export class Membership {
   readonly engine: MembershipEngine;
   readonly rebuilder: Rebuilder;
   readonly dispatcher: Dispatcher;
+  readonly queries: SegmentQueries;
   readonly clock: Clock;
   private loops: Loop[] = [];
 
@@ -45,6 +47,7 @@ export class Membership {
     this.engine = new MembershipEngine(this.collections, this.catalog, this.clock, log);
     this.rebuilder = new Rebuilder(db, this.collections, segments, this.catalog, this.engine, this.clock);
     this.dispatcher = new Dispatcher(db, this.collections, log, { gapGraceMs: opts.gapGraceMs ?? 10_000 });
+    this.queries = new SegmentQueries(this.collections, this.catalog, this.clock);
   }
 
   async ensureIndexes(): Promise<void> {
