@@ -1,20 +1,12 @@
 /** The app in-process on a loopback port: /healthz and the error handler over real HTTP. */
-import pino from 'pino';
-import { startApp, type App } from '../../src/app';
-import { loadConfig } from '../../src/config';
+import type { App } from '../../src/app';
+import { startTestApp, stopTestApp } from '../support/app';
 import { ValidationError } from '../../src/errors';
-import { testServerUri } from '../support/db';
 
 let app: App;
 let base: string;
 beforeAll(async () => {
-  const config = loadConfig({
-    MONGODB_URI: testServerUri(),
-    DB_NAME: `e2e_http_${process.pid}`,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-  });
-  app = await startApp(config, pino({ level: 'silent' }), 'test');
+  app = await startTestApp('http');
   base = `http://127.0.0.1:${app.port}`;
   app.server.get('/boom/validation', async () => {
     throw new ValidationError('rule is wrong', { line: 1, column: 5 });
@@ -23,10 +15,7 @@ beforeAll(async () => {
     throw new Error('database password is hunter2');
   });
 });
-afterAll(async () => {
-  await app.conn.db?.dropDatabase();
-  await app.stop();
-});
+afterAll(() => stopTestApp(app));
 
 test('GET /healthz says ok for db and scheduler', async () => {
   const res = await fetch(`${base}/healthz`);

@@ -3,12 +3,10 @@
  * and column, preview with impact, an event moving a contact in at once, explain, lists,
  * dependency protection, the transitions feed and workspace isolation.
  */
-import pino from 'pino';
-import { startApp, type App } from '../../src/app';
-import { loadConfig } from '../../src/config';
+import type { App } from '../../src/app';
 import { ApiKeyService } from '../../src/domain/workspaces/apiKeys';
 import { MongoApiKeyRepo } from '../../src/infra/repos/apiKeys';
-import { testServerUri } from '../support/db';
+import { startTestApp, stopTestApp } from '../support/app';
 
 const KEY = 'test-admin-key-0123456789';
 let app: App;
@@ -27,22 +25,12 @@ const call = async (method: string, path: string, body?: unknown, key = KEY) => 
 };
 
 beforeAll(async () => {
-  const config = loadConfig({
-    MONGODB_URI: testServerUri(),
-    DB_NAME: `e2e_seg_${process.pid}`,
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    ADMIN_API_KEY: KEY,
-  });
-  app = await startApp(config, pino({ level: 'silent' }), 'test');
+  app = await startTestApp('seg', { ADMIN_API_KEY: KEY });
   otherKey = (
     await new ApiKeyService(new MongoApiKeyRepo(app.conn.db!), undefined).createApiKey('other', 'test')
   ).key;
 });
-afterAll(async () => {
-  await app.conn.db?.dropDatabase();
-  await app.stop();
-});
+afterAll(() => stopTestApp(app));
 
 async function until<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
   const end = Date.now() + ms;
