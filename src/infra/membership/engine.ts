@@ -5,7 +5,7 @@
  * never both record the same change), then move the outbox to `segment_transitions`.
  */
 import type { ContactChangeListener, TransitionCause } from '../../domain/contacts/types';
-import { evaluateMembership } from '../../domain/membership/evaluate';
+import { evaluateMembership, type CompiledWorkspace } from '../../domain/membership/evaluate';
 import type { Clock, PendingTransition } from '../../domain/membership/transitions';
 import { ConflictError, NotFoundError } from '../../errors';
 import type { Logger } from '../logger';
@@ -95,10 +95,15 @@ export class MembershipEngine implements ContactChangeListener {
   /**
    * Writes the evaluation of `doc` if the contact has not changed since it was read. Returns the
    * recorded transitions, or undefined when another write came first (the caller re-reads).
+   * A caller walking many contacts passes the compiled workspace it read once for the batch.
    */
-  async apply(doc: ContactDoc, cause: TransitionCause): Promise<PendingTransition[] | undefined> {
+  async apply(
+    doc: ContactDoc,
+    cause: TransitionCause,
+    compiled?: CompiledWorkspace,
+  ): Promise<PendingTransition[] | undefined> {
     const now = this.clock();
-    const ws = await this.catalog.get(doc.workspaceId);
+    const ws = compiled ?? (await this.catalog.get(doc.workspaceId));
     const result = evaluateMembership(doc, ws, now);
     const sameRecheck = (doc.nextRecheckAt?.getTime() ?? null) === (result.nextRecheckAt?.getTime() ?? null);
     if (result.entered.length === 0 && result.exited.length === 0 && sameRecheck) return [];

@@ -89,8 +89,10 @@ export class Rebuilder {
         $and: [{ workspaceId }, ...(afterId ? [{ _id: { $gt: afterId } }] : []), candidates],
       };
       const batch = await this.c.contacts.find(filter).sort({ _id: 1 }).limit(this.batchSize).toArray();
+      // One definition read per batch, not per contact; the token check below catches a newer one.
+      const compiled = await this.catalog.get(workspaceId);
       for (const doc of batch) {
-        const written = await this.engine.apply(doc, 'definition');
+        const written = await this.engine.apply(doc, 'definition', compiled);
         // Changed since we read it: evaluate afresh (re-reads, retries, flushes).
         if (written === undefined) await this.engine.evaluate(workspaceId, doc._id, 'definition');
         else if (written.length > 0) await this.engine.flush(workspaceId, doc._id);
