@@ -39,6 +39,24 @@ const schema = z.object({
   AGENDA_PROCESS_EVERY_MS: int(50, 3_600_000).default(1000),
   SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
   ADMIN_API_KEY: z.string().min(16, 'at least 16 characters').optional(),
+  MICROSOFT_APP_ID: z.string().optional(),
+  MICROSOFT_APP_PASSWORD: z.string().optional(),
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+  MICROSOFT_APP_TENANT_ID: z.string().optional(),
+  BOT_WORKSPACE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64 characters')
+    .default('default'),
+  BOT_ADMINS: z
+    .string()
+    .regex(/^[^,\s]+(,[^,\s]+)*$/, 'a comma-separated list of user ids (channelId:userId or userId)')
+    .optional(),
+  BOT_AGENTS: z
+    .string()
+    .regex(/^[^,\s]+(,[^,\s]+)*$/, 'a comma-separated list of user ids (channelId:userId or userId)')
+    .optional(),
+  HANDOFF_TIMEOUT_MS: int(1000, 86_400_000).default(300_000),
+  TEMPLATES_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'templates')),
 });
 
 export interface Config {
@@ -54,6 +72,19 @@ export interface Config {
   agendaProcessEveryMs: number;
   shutdownTimeoutMs: number;
   adminApiKey: string | undefined;
+  bot: {
+    appId: string | undefined;
+    appPassword: string | undefined;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    tenantId: string | undefined;
+    workspaceId: string;
+    /** Users given the admin role at start-up: `channelId:userId` or a bare `userId` (any channel). */
+    admins: string[];
+    agents: string[];
+    handoffTimeoutMs: number;
+    /** Handlebars templates: greetings/ and offers/, each with a default.hbs. */
+    templatesDir: string;
+  };
   projectRoot: string;
   version: string;
 }
@@ -89,6 +120,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     agendaProcessEveryMs: e.AGENDA_PROCESS_EVERY_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     adminApiKey: e.ADMIN_API_KEY,
+    bot: Object.freeze({
+      appId: e.MICROSOFT_APP_ID,
+      appPassword: e.MICROSOFT_APP_PASSWORD,
+      appType: e.MICROSOFT_APP_TYPE,
+      tenantId: e.MICROSOFT_APP_TENANT_ID,
+      workspaceId: e.BOT_WORKSPACE_ID,
+      admins: e.BOT_ADMINS?.split(',') ?? [],
+      agents: e.BOT_AGENTS?.split(',') ?? [],
+      handoffTimeoutMs: e.HANDOFF_TIMEOUT_MS,
+      templatesDir: path.resolve(e.TEMPLATES_DIR),
+    }),
     projectRoot: PROJECT_ROOT,
     version: readVersion(),
   });

@@ -9,6 +9,7 @@ import { DatabaseUnavailableError } from '../../errors';
 import type { Logger } from '../logger';
 import { startJavaServer, type RunningServer } from './javaServer';
 import { rememberedFailure, startMemoryServer } from './memoryServer';
+import { findRunning, recordRunning } from './runningFile';
 
 export type Engine = 'uri' | 'memory-server' | 'java-server';
 
@@ -23,6 +24,11 @@ export interface ChainOptions {
   /** `start` keeps data on disk under DATA_DIR; `test` uses throw-away in-memory servers. */
   purpose: 'start' | 'test';
   log: Logger;
+  /**
+   * With `start`: use the server a running `npm start` recorded in DATA_DIR, if it answers,
+   * instead of starting a second one on the same files (the seed script does this).
+   */
+  shareRunning?: boolean;
   /** Overrides for tests of the chain itself. */
   cacheDir?: string;
   javaServer?: typeof startJavaServer;
@@ -38,13 +44,32 @@ export async function provideDatabase(config: Config, opts: ChainOptions): Promi
   const cacheDir = opts.cacheDir ?? path.join(config.projectRoot, '.cache');
   const skipped: string[] = [];
   const forced = config.dbEngine !== 'auto';
-  const chosen = (engine: Engine, uri: string, stop: () => Promise<void>): ProvidedDatabase => {
+  const chosen = (engine: Engine, uri: string, stopServer: () => Promise<void>): ProvidedDatabase => {
+    let stop = stopServer;
+    if (opts.purpose === 'start' && engine !== 'uri') {
+      const forget = recordRunning(config.dataDir, engine, uri);
+      stop = async () => {
+        forget();
+        await stopServer();
+      };
+    }
     opts.log.info(
       { engine, skipped, forced },
       `database: using ${engine}${skipped.length ? ` (skipped: ${skipped.join('; ')})` : ''}`,
     );
     return { engine, uri, stop };
   };
+
+  if (opts.shareRunning && opts.purpose === 'start' && !config.mongodbUri) {
+    const running = await findRunning(config.dataDir);
+    if (running) {
+      opts.log.info(
+        { engine: running.engine },
+        `database: sharing the ${running.engine} of the running server`,
+      );
+      return { engine: running.engine, uri: running.uri, stop: async () => {} };
+    }
+  }
 
   if (config.dbEngine === 'auto' || config.dbEngine === 'uri') {
     if (config.mongodbUri) return chosen('uri', config.mongodbUri, async () => {});

@@ -95,3 +95,23 @@ test('nothing available: one error that lists the ways to provide a database', a
     /MONGODB_URI is not set.*memory-server: java: not found.*set MONGODB_URI.*Java 17\+ and Maven/,
   );
 });
+
+test('a start records its server in DATA_DIR; the seed shares it while it answers', async () => {
+  const config = loadConfig({ DATA_DIR: tmp, DB_ENGINE: 'java-server' });
+  const javaServer = jest.fn(async () => ({ uri: testServerUri(), pid: 1, stop: async () => {} }));
+  const server = await provideDatabase(config, { purpose: 'start', log, cacheDir: tmp, javaServer });
+  const seed = await provideDatabase(config, {
+    purpose: 'start',
+    log,
+    cacheDir: tmp,
+    javaServer,
+    shareRunning: true,
+  });
+  expect(seed).toMatchObject({ engine: 'java-server', uri: testServerUri() });
+  expect(javaServer).toHaveBeenCalledTimes(1);
+  await seed.stop();
+  await server.stop();
+  // Once the server is gone, the seed starts its own.
+  await provideDatabase(config, { purpose: 'start', log, cacheDir: tmp, javaServer, shareRunning: true });
+  expect(javaServer).toHaveBeenCalledTimes(2);
+});
