@@ -23,6 +23,8 @@ export interface MembershipOptions {
   rebuildEveryMs?: number;
   sweeper?: SweeperOptions;
   gapGraceMs?: number;
+  /** Contacts per rebuild batch (progress is persisted after each). */
+  rebuildBatch?: number;
 }
 
 export class Membership {
@@ -45,7 +47,15 @@ export class Membership {
     this.collections = membershipCollections(db);
     this.catalog = new SegmentCatalog(segments);
     this.engine = new MembershipEngine(this.collections, this.catalog, this.clock, log);
-    this.rebuilder = new Rebuilder(db, this.collections, segments, this.catalog, this.engine, this.clock);
+    this.rebuilder = new Rebuilder(
+      db,
+      this.collections,
+      segments,
+      this.catalog,
+      this.engine,
+      this.clock,
+      opts.rebuildBatch,
+    );
     this.dispatcher = new Dispatcher(db, this.collections, log, { gapGraceMs: opts.gapGraceMs ?? 10_000 });
     this.queries = new SegmentQueries(this.collections, this.catalog, this.clock);
   }

@@ -6,10 +6,9 @@
  */
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
-import { evaluateMembership } from '../../../src/domain/membership/evaluate';
-import type { Transition } from '../../../src/domain/membership/transitions';
 import { Membership } from '../../../src/infra/membership';
 import { SegmentRepo } from '../../../src/infra/repos/segments';
+import { expectConverged } from '../../support/convergence';
 import { DAY, membershipFixture, WS, type Fixture } from '../../support/membershipFixture';
 
 let f: Fixture;
@@ -34,39 +33,6 @@ function rng(seed: number): () => number {
   return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
-/** Every (contact, segment) alternates entered/exited from entered; seqs are 1..n per contact. */
-function checkHistory(transitions: Transition[]): Map<string, Set<string>> {
-  const byContact = new Map<string, Transition[]>();
-  for (const t of transitions) byContact.set(t.contactId, [...(byContact.get(t.contactId) ?? []), t]);
-  const members = new Map<string, Set<string>>();
-  for (const [contactId, ts] of byContact) {
-    ts.sort((a, b) => a.seq - b.seq);
-    expect(ts.map((t) => t.seq)).toEqual(ts.map((_, i) => i + 1));
-    const inside = new Set<string>();
-    for (const t of ts) {
-      expect(inside.has(t.segmentId)).toBe(t.kind === 'exited');
-      if (t.kind === 'entered') inside.add(t.segmentId);
-      else inside.delete(t.segmentId);
-    }
-    members.set(contactId, inside);
-  }
-  return members;
-}
-
-async function expectConverged(): Promise<void> {
-  const ws = await f.membership.catalog.get(WS);
-  const docs = await f.membership.collections.contacts.find({ workspaceId: WS }).toArray();
-  const history = checkHistory(await f.transitions());
-  for (const doc of docs) {
-    const fresh = evaluateMembership(doc, ws, f.clock.now());
-    expect(fresh.entered).toEqual([]);
-    expect(fresh.exited).toEqual([]);
-    expect(doc.pendingTransitions ?? []).toEqual([]);
-    const stored = doc.segments.map((m) => m.segmentId).sort();
-    expect(stored).toEqual([...(history.get(doc._id) ?? [])].sort());
-  }
-}
-
 test('two engines racing on the same changes record each transition once', async () => {
   await f.segments.create(WS, { name: 'VIP', rule: 'lifetimeValue > 5000 OR tag = "VIP"' }, 't');
   await f.segments.create(WS, { name: 'Intent', rule: 'leadScore > 80 AND openDeals > 0' }, 't');
@@ -89,7 +55,7 @@ test('two engines racing on the same changes record each transition once', async
       other.membership.engine.contactChanged(WS, c._id, 'event'),
     ]);
   }
-  await expectConverged();
+  await expectConverged(f);
   const before = (await f.transitions()).length;
   expect(before).toBeGreaterThan(50);
   // A replay of every change finds nothing to record.
@@ -139,5 +105,5 @@ test('a rebuild abandoned mid-way is resumed by another engine and converges', a
     .map((c) => c._id)
     .sort();
   expect(await f.memberIds(seg._id)).toEqual(expected);
-  await expectConverged();
+  await expectConverged(f);
 });
