@@ -103,7 +103,11 @@ test('segments end to end', async () => {
     (await call('POST', `/segments/${vip.body._id}/members`, { contactIds: [ann._id] })).body.error.code,
   ).toBe('NOT_A_LIST');
 
-  const feed = await call('GET', `/transitions?contactId=${ann._id}&limit=10`);
+  // The feed shows what the dispatcher has passed (it runs every 200 ms).
+  const feed = await until(
+    () => call('GET', `/transitions?contactId=${ann._id}&limit=10`),
+    (r) => r.body.items.length >= 2,
+  );
   expect(feed.body.items.map((t: { kind: string; cause: string }) => `${t.kind}:${t.cause}`)).toEqual(
     expect.arrayContaining(['entered:event', 'entered:manual']),
   );

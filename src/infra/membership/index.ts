@@ -57,7 +57,9 @@ export class Membership {
       opts.rebuildBatch,
     );
     this.dispatcher = new Dispatcher(db, this.collections, log, { gapGraceMs: opts.gapGraceMs ?? 10_000 });
-    this.queries = new SegmentQueries(this.collections, this.catalog, this.clock);
+    this.queries = new SegmentQueries(this.collections, this.catalog, this.clock, () =>
+      this.dispatcher.position(),
+    );
   }
 
   async ensureIndexes(): Promise<void> {

@@ -29,6 +29,8 @@ export class SegmentQueries {
     private readonly c: MembershipCollections,
     private readonly catalog: SegmentCatalog,
     private readonly clock: () => Date,
+    /** The dispatcher's position: everything at or below it is in place for good (no gap fills later). */
+    private readonly deliveredUpTo: () => Promise<number>,
   ) {}
 
   async preview(workspaceId: string, rule: Rule, editOf?: string, sampleSize = 20): Promise<Preview> {
@@ -74,19 +76,27 @@ export class SegmentQueries {
     };
   }
 
-  /** The transitions feed in dispatch order; `cursor` is the last position seen. */
+  /**
+   * The transitions feed in dispatch order; `cursor` is the last position seen. Only positions
+   * the dispatcher has passed are shown: a position still being written can never appear later
+   * behind a client's cursor, so paging has no gaps and no repeats.
+   */
   async transitions(
     workspaceId: string,
     after: number,
     limit: number,
     filter: { segmentId?: string; contactId?: string },
   ) {
+    const upTo = await this.deliveredUpTo();
     const items: Transition[] = await this.c.transitions
-      .find({ workspaceId, position: { $gt: after }, ...filter })
+      .find({ workspaceId, position: { $gt: after, $lte: upTo }, ...filter })
       .sort({ position: 1 })
       .limit(limit)
       .toArray();
-    return { items, nextCursor: items.length ? items[items.length - 1]!.position : after };
+    // A short page has seen everything up to `upTo`: the next one may start there.
+    const last = items[items.length - 1];
+    const nextCursor = items.length < limit ? Math.max(after, upTo) : last!.position;
+    return { items, nextCursor };
   }
 }
 
