@@ -6,6 +6,8 @@
  */
 import type { Server } from 'restify';
 import type { Connection } from 'mongoose';
+import { registerBotRoute } from '../bot/adapter';
+import { createBot, type Bot } from '../bot';
 import type { Config } from './config';
 import { provideDatabase, type ProvidedDatabase } from './infra/db/chain';
 import { closeServer, createHttpServer, listen } from './infra/http/server';
@@ -27,6 +29,8 @@ export interface App {
   scheduler: Scheduler;
   membership: Membership;
   server: Server;
+  /** The bot: adapter, turn logic, roles, conversation references, proactive sender. */
+  bot: Bot;
   stop(): Promise<void>;
 }
 
@@ -80,6 +84,17 @@ export async function startApp(
       definitionChanged: (ws, id) => membership.rebuilder.request(ws, id),
     });
 
+    // The bot after the core services: its pipeline resolves contacts and records conversations.
+    // Human handoff plugs in through `handlers` (it runs before the built-in handlers).
+    const bot = await createBot({
+      config: config.bot,
+      db,
+      core,
+      segments,
+      membership,
+      log: log.child({ component: 'bot' }),
+    });
+
     const server = createHttpServer({
       log: log.child({ component: 'http' }),
       health: async () => {
@@ -97,6 +112,7 @@ export async function startApp(
     });
     registerCoreRoutes(server, core);
     registerSegmentRoutes(server, { segments, membership });
+    registerBotRoute(server, bot.adapter, bot.logic);
     const port = await listen(server, config.port, config.host);
     cleanups.push(() => closeServer(server));
     log.info(
@@ -111,6 +127,7 @@ export async function startApp(
       scheduler,
       membership,
       server,
+      bot,
       stop: () => (stopping ??= cleanup()),
     };
   } catch (err) {

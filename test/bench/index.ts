@@ -2,6 +2,7 @@
  * `npm run bench`: runs every benchmark, or one with `--only=<name>`. Options: `--contacts=N`.
  * To add a benchmark, add an entry to BENCHES.
  */
+import { benchMembership } from './membership';
 import { benchRules } from './rules';
 
 export interface BenchOptions {
@@ -12,6 +13,7 @@ type Bench = (log: (line: string) => void, opts: BenchOptions) => Promise<boolea
 
 const BENCHES: Record<string, Bench> = {
   rules: benchRules,
+  membership: benchMembership,
 };
 
 function parseArgs(argv: string[]): { only?: string; opts: BenchOptions } {

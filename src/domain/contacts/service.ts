@@ -8,7 +8,7 @@ import { customKeyProblem, MAX_CUSTOM_KEYS, toCustomValue } from './custom';
 import { parseOrThrow, validationError } from './parse';
 import type { ContactFields, ContactRepo } from './repo';
 import { changeTags, MAX_TAGS } from './tags';
-import { ZERO_TRAITS, type Contact, type ContactChangeListener } from './types';
+import { ZERO_TRAITS, type ChannelIdentity, type Contact, type ContactChangeListener } from './types';
 import {
   contactInputSchema,
   contactPatchSchema,
@@ -64,6 +64,25 @@ export class ContactService {
       }
       if (attempt >= MAX_ATTEMPTS) throw new ConflictError('contact is changing too fast; retry');
     }
+  }
+
+  /**
+   * The contact behind a channel identity, created on first contact with the channel's name for
+   * the user. Race-safe: the unique identity index lets one insert in; the loser reads the winner.
+   */
+  async resolveChannelContact(ws: string, identity: ChannelIdentity, name: string) {
+    const existing = await this.deps.repo.findByIdentity(ws, identity);
+    if (existing) return { contact: existing, created: false };
+    const fields = fieldsOf({ name: name.trim().slice(0, 200), identities: [identity] }, this.now());
+    const contact = this.newContact(ws, fields);
+    try {
+      await this.deps.repo.insert(contact);
+    } catch (err) {
+      const winner = err instanceof ConflictError ? await this.deps.repo.findByIdentity(ws, identity) : null;
+      if (!winner) throw err;
+      return { contact: winner, created: false };
+    }
+    return { contact: await this.changed(contact), created: true };
   }
 
   async get(workspaceId: string, id: string): Promise<Contact> {

@@ -126,6 +126,13 @@ export class SegmentService {
     return s;
   }
 
+  /** By name, case-insensitively (names are unique that way). */
+  async getByName(workspaceId: string, name: string): Promise<Segment> {
+    const s = await this.deps.store.getByName(workspaceId, name.trim());
+    if (!s) throw new NotFoundError('segment', `"${name.trim()}"`);
+    return s;
+  }
+
   /** Ids of the segments the rule names; unknown names and cycles are errors. */
   private async resolveDependencies(
     workspaceId: string,
