@@ -118,3 +118,57 @@ test('segments end to end', async () => {
   expect((await call('GET', '/segments', undefined, otherKey)).body.items).toEqual([]);
   expect((await call('GET', '/segments', undefined, 'wrong-key-wrong-key')).status).toBe(401);
 });
+
+test('each segment error class: status, stable code and where the problem is', async () => {
+  const cases: [string, string, unknown, number, string, Record<string, unknown>?][] = [
+    ['POST', '/segments', { name: 'A', rule: 'leadScore >' }, 400, 'RULE_SYNTAX', { line: 1, column: 12 }],
+    [
+      'POST',
+      '/segments',
+      { name: 'B', rule: { kind: 'condition', field: '$where', operator: '=', value: 1 } },
+      400,
+      'RULE_INVALID',
+    ],
+    [
+      'POST',
+      '/segments',
+      { name: 'C', rule: 'in segment "Nope"' },
+      400,
+      'UNKNOWN_SEGMENT',
+      { segment: 'Nope' },
+    ],
+    [
+      'POST',
+      '/segments',
+      { name: 'D', type: 'smart', rule: 'leadScore > 1' },
+      400,
+      'VALIDATION_FAILED',
+      { field: 'type' },
+    ],
+    ['POST', '/segments', { name: '', rule: 'leadScore > 1' }, 400, 'VALIDATION_FAILED', { field: 'name' }],
+    [
+      'POST',
+      '/segments',
+      { name: 'E', rule: 'leadScore > 1', priority: 1.5 },
+      400,
+      'VALIDATION_FAILED',
+      { field: 'priority' },
+    ],
+    ['POST', '/segments/preview', { rule: 'x'.repeat(10_001) }, 400, 'RULE_SYNTAX'],
+    ['GET', '/segments/nope', undefined, 404, 'NOT_FOUND'],
+    ['GET', '/transitions?cursor=-1', undefined, 400, 'VALIDATION_FAILED', { field: 'cursor' }],
+    ['GET', '/transitions?limit=5000', undefined, 400, 'VALIDATION_FAILED', { field: 'limit' }],
+  ];
+  const before = (await call('GET', '/segments')).body.items.length;
+  for (const [method, path, body, status, code, details] of cases) {
+    const r = await call(method, path, body);
+    expect([path, r.status, r.body.error.code]).toEqual([path, status, code]);
+    if (details) expect(r.body.error.details).toMatchObject(details);
+  }
+  const invalid = await call('POST', '/segments', {
+    name: 'B',
+    rule: { kind: 'condition', field: '$where', operator: '=', value: 1 },
+  });
+  expect(invalid.body.error.details.problems[0]).toMatchObject({ path: 'field' });
+  expect((await call('GET', '/segments')).body.items.length).toBe(before); // nothing was created
+});
