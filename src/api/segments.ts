@@ -119,6 +119,32 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
     res.send(200, { removed: await m.engine.setListMember(ws, param(req, 'contactId'), list._id, false) });
   });
 
+  server.get(`${API_PREFIX}/contacts/:id/segments`, async (req: Request, res: Response) => {
+    const ws = workspaceOf(req);
+    const contact = await m.collections.contacts.findOne(
+      { _id: param(req, 'id'), workspaceId: ws },
+      { projection: { segments: 1 } },
+    );
+    if (!contact) throw new NotFoundError('contact', param(req, 'id'));
+    const byId = new Map((await segments.list(ws)).map((s) => [s._id, s]));
+    const items = contact.segments.flatMap((mem) => {
+      const s = byId.get(mem.segmentId);
+      return s
+        ? [
+            {
+              segmentId: s._id,
+              name: s.name,
+              slug: s.slug,
+              type: s.type,
+              priority: s.priority,
+              since: mem.since,
+            },
+          ]
+        : [];
+    });
+    res.send(200, { items: items.sort((a, b) => b.priority - a.priority) });
+  });
+
   server.get(
     `${API_PREFIX}/contacts/:id/segments/:segmentId/explain`,
     async (req: Request, res: Response) => {

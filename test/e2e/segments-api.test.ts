@@ -75,6 +75,11 @@ test('segments end to end', async () => {
   expect(ev.body.results[0].status).toBe('applied');
   expect((await call('GET', `/segments/${vip.body._id}`)).body.memberCount).toBe(2);
 
+  const annSegments = await call('GET', `/contacts/${ann._id}/segments`);
+  expect(annSegments.body.items).toEqual([
+    expect.objectContaining({ name: 'VIP Customers', slug: 'vip-customers', type: 'dynamic' }),
+  ]);
+  expect((await call('GET', `/contacts/${ann._id}/segments`, undefined, otherKey)).status).toBe(404);
   const why = await call('GET', `/contacts/${ann._id}/segments/${vip.body._id}/explain`);
   expect(why.body).toMatchObject({ member: true, result: true, nextFlip: null });
 
