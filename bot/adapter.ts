@@ -1,0 +1,75 @@
+/**
+ * The CloudAdapter and its HTTP route. With MICROSOFT_APP_ID (and password, type, tenant) requests
+ * are authenticated as usual; without one, unauthenticated requests are accepted as the Emulator
+ * sends them, and replies go to the activity's `serviceUrl` with no token. An activity that is not
+ * one (no type, conversation, sender or serviceUrl) is a 400 before any turn starts, so it
+ * changes nothing.
+ */
+import {
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
+} from 'botbuilder';
+import type { Request, Response, Server } from 'restify';
+import { z } from 'zod';
+import type { Config } from '../src/config';
+import { ValidationError } from '../src/errors';
+import type { Logger } from '../src/infra/logger';
+import { createTurnErrorHandler } from './errors';
+
+export const MESSAGES_PATH = '/api/messages';
+
+export function createAdapter(bot: Config['bot'], log: Logger): CloudAdapter {
+  const options: ConfigurationBotFrameworkAuthenticationOptions = {};
+  // Only the values that are set: an empty MicrosoftAppId is what switches authentication off.
+  if (bot.appId) {
+    options.MicrosoftAppId = bot.appId;
+    options.MicrosoftAppType = bot.appType;
+  }
+  if (bot.appPassword) options.MicrosoftAppPassword = bot.appPassword;
+  if (bot.tenantId) options.MicrosoftAppTenantId = bot.tenantId;
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options));
+  adapter.onTurnError = createTurnErrorHandler(log);
+  return adapter;
+}
+
+const account = z.object({ id: z.string().min(1).max(500) }, { error: 'must be an object with an id' });
+const activitySchema = z.looseObject(
+  {
+    type: z.string({ error: 'must be a string' }).min(1).max(100),
+    id: z.string({ error: 'must be a string' }).max(500).optional(),
+    channelId: z.string({ error: 'must be a string' }).min(1).max(100),
+    serviceUrl: z.url({ error: 'must be a URL' }),
+    conversation: account,
+    from: account.optional(),
+    recipient: account.optional(),
+    text: z.string({ error: 'must be a string' }).optional(),
+  },
+  { error: 'the body must be an activity (a JSON object)' },
+);
+
+/** Throws ValidationError (400 through the restify error handler) for a malformed activity. */
+export function checkActivity(body: unknown): void {
+  const r = activitySchema.safeParse(body);
+  const issue = r.error?.issues[0];
+  if (issue) {
+    const at = issue.path.join('.');
+    throw new ValidationError(`Malformed activity: ${at ? `${at} ` : ''}${issue.message}`, { field: at });
+  }
+  if (r.data?.type === 'message' && !r.data.from) {
+    throw new ValidationError('Malformed activity: a message needs from.id', { field: 'from' });
+  }
+}
+
+/** `POST /api/messages` on the existing restify server. */
+export function registerBotRoute(
+  server: Server,
+  adapter: CloudAdapter,
+  logic: (context: TurnContext) => Promise<void>,
+): void {
+  server.post(MESSAGES_PATH, async (req: Request, res: Response) => {
+    checkActivity(req.body);
+    await adapter.process(req, res, logic);
+  });
+}

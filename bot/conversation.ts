@@ -1,0 +1,72 @@
+/**
+ * What the bot says to everyone (after handoff and admin commands had their chance): a greeting
+ * on the first message of a conversation and on "hi"/"hello"/"hey"/"menu", the offer on
+ * "offers", opt-out and back in on "stop"/"unsubscribe"/"start", and otherwise a short list of
+ * what it can do.
+ */
+import type { TurnContext } from 'botbuilder';
+import type { Contact } from '../src/domain/contacts/types';
+import type { TurnHandler, TurnInfo } from './contracts';
+import type { Personaliser } from './personalise';
+
+export const HELP_TEXT = [
+  'Here is what I can do:',
+  '- help: this list',
+  '- offers: the best offer for you today',
+  '- agent: talk to a person',
+  '- stop: no more messages from us (start: messages again)',
+].join('\n');
+
+const GREETINGS = new Set(['hi', 'hello', 'hey', 'menu']);
+
+/** Lower case, single spaces, no surrounding punctuation: "Hello!" → "hello". */
+export function normalise(text: string | undefined): string {
+  return (text ?? '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
+}
+
+export interface ConversationDeps {
+  personaliser: Pick<Personaliser, 'greeting' | 'offer'>;
+  contacts: { patch(ws: string, id: string, body: unknown): Promise<Contact> };
+}
+
+/** Opt-out: stop/unsubscribe and start toggle `optedOut`, each confirmed. */
+export function createOptOutHandler(deps: Pick<ConversationDeps, 'contacts'>): TurnHandler {
+  return async (context, info) => {
+    if (context.activity.type !== 'message') return false;
+    const word = normalise(context.activity.text);
+    const optedOut = word === 'stop' || word === 'unsubscribe' ? true : word === 'start' ? false : undefined;
+    if (optedOut === undefined) return false;
+    await deps.contacts.patch(info.workspaceId, info.contact._id, { optedOut });
+    await context.sendActivity(
+      optedOut
+        ? 'You\'re unsubscribed: we won\'t send you campaign or follow-up messages. Type "start" to subscribe again.'
+        : 'You\'re subscribed again: we\'ll keep you posted. Type "stop" at any time to unsubscribe.',
+    );
+    return true;
+  };
+}
+
+/** Greeting, offers and help; always answers a message, so it runs last. */
+export function createConversationHandler(deps: Pick<ConversationDeps, 'personaliser'>): TurnHandler {
+  return async (context: TurnContext, info: TurnInfo) => {
+    const a = context.activity;
+    if (a.type === 'conversationUpdate') {
+      await context.sendActivity(deps.personaliser.greeting(info));
+      return true;
+    }
+    if (a.type !== 'message') return false;
+    const word = normalise(a.text);
+    if (info.newContact || GREETINGS.has(word)) await context.sendActivity(deps.personaliser.greeting(info));
+    else if (word === 'offers' || word === 'offer') await context.sendActivity(deps.personaliser.offer(info));
+    else if (word === 'agent' || word === 'human')
+      // Reached only when no handoff handler took the request.
+      await context.sendActivity(
+        "Sorry, no one is available to take over right now. I'm still here to help.\n" + HELP_TEXT,
+      );
+    else await context.sendActivity(word === 'help' ? HELP_TEXT : `I didn't catch that. ${HELP_TEXT}`);
+    return true;
+  };
+}

@@ -1,0 +1,63 @@
+/** Small pure parts: role entries from config, error replies, the proactive sender's outcomes. */
+import type { ConversationReference } from 'botbuilder';
+import { APOLOGY, NotAllowedError, replyFor, UsageError } from '../../../bot/errors';
+import { BotProactiveSender } from '../../../bot/proactive';
+import { parseRoleEntry } from '../../../bot/roles';
+import { ConflictError, NotFoundError } from '../../../src/errors';
+import { parseRule, RuleSyntaxError } from '../../../src/rules';
+import { contact, silentLog } from './harness';
+
+test.each([
+  ['chat-admin', { channelId: '*', userId: 'chat-admin' }],
+  ['emulator:abc', { channelId: 'emulator', userId: 'abc' }],
+  ['msteams:29:1a2b', { channelId: 'msteams', userId: '29:1a2b' }],
+  ['29:1a2b', { channelId: '*', userId: '29:1a2b' }],
+])('role entry %j', (entry, expected) => expect(parseRoleEntry(entry)).toEqual(expected));
+
+const syntax = (() => {
+  try {
+    parseRule('leadScore >');
+  } catch (e) {
+    return e as RuleSyntaxError;
+  }
+  throw new Error('expected a syntax error');
+})();
+
+test.each([
+  [new NotAllowedError('admin'), /^Sorry, that command is only for admins/, true],
+  [new UsageError('Which segment?', 'Usage: /segment show <name>'), /^Which segment\?\nUsage: /, true],
+  [syntax, /^I couldn't read that rule: line 1, column 12: .*\nExpected .*\nA valid rule looks like/, true],
+  [new NotFoundError('segment', '"X"'), /^Segment "X" was not found$/, true],
+  [new ConflictError('A segment named "X" already exists'), /^A segment named/, true],
+  [new Error('secret internals'), new RegExp(`^${APOLOGY}$`), false],
+])('reply for %s', (err, text, expected) => {
+  const r = replyFor(err);
+  expect(r.text).toMatch(text);
+  expect(r.expected).toBe(expected);
+});
+
+test('the proactive sender: opted out, no reference, sent, failed', async () => {
+  const ref: Partial<ConversationReference> = {
+    conversation: { id: 'c' } as ConversationReference['conversation'],
+  };
+  const people = { in: contact({ _id: 'in' }), out: contact({ _id: 'out', optedOut: true }) };
+  const continueConversationAsync = jest.fn(async () => undefined);
+  const sender = new BotProactiveSender({
+    adapter: { continueConversationAsync },
+    appId: '',
+    contacts: { findById: async (_ws, id) => people[id as keyof typeof people] ?? null },
+    refs: {
+      forContact: async (_ws, id) => (id === 'in' || id === 'out' ? ref : null),
+      forUser: async () => null,
+    },
+    log: silentLog(),
+  });
+  expect(await sender.toContact('ws', 'out', 'hi')).toBe('opted-out');
+  expect(await sender.toContact('ws', 'nobody', 'hi')).toBe('no-reference');
+  expect(await sender.toUser('ws', 'test', 'agent', 'hi')).toBe('no-reference');
+  expect(continueConversationAsync).not.toHaveBeenCalled();
+  expect(await sender.toContact('ws', 'out', 'hi', { respectOptOut: false })).toBe('sent');
+  expect(await sender.toContact('ws', 'in', 'hi')).toBe('sent');
+  continueConversationAsync.mockRejectedValueOnce(new Error('channel down'));
+  expect(await sender.toContact('ws', 'in', 'hi')).toBe('failed');
+});
