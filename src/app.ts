@@ -8,6 +8,7 @@ import type { Server } from 'restify';
 import type { Connection } from 'mongoose';
 import { registerBotRoute } from '../bot/adapter';
 import { createBot, type Bot } from '../bot';
+import { createHandoff, type HandoffModule } from '../bot/handoff';
 import type { Config } from './config';
 import { provideDatabase, type ProvidedDatabase } from './infra/db/chain';
 import { closeServer, createHttpServer, listen } from './infra/http/server';
@@ -57,8 +58,6 @@ export async function startApp(
       name: `segments-${process.pid}`,
       log: log.child({ component: 'scheduler' }),
     });
-    await scheduler.start();
-    cleanups.push(() => scheduler.stop(config.shutdownTimeoutMs));
 
     const segmentRepo = new SegmentRepo(db);
     await segmentRepo.ensureIndexes();
@@ -85,7 +84,8 @@ export async function startApp(
     });
 
     // The bot after the core services: its pipeline resolves contacts and records conversations.
-    // Human handoff plugs in through `handlers` (it runs before the built-in handlers).
+    // Human handoff runs before the built-in handlers: a live conversation's messages are the agent's.
+    let handoff: HandoffModule | undefined;
     const bot = await createBot({
       config: config.bot,
       db,
@@ -93,7 +93,23 @@ export async function startApp(
       segments,
       membership,
       log: log.child({ component: 'bot' }),
+      handlers: (parts) => {
+        handoff = createHandoff({
+          db,
+          roles: parts.roles,
+          sender: parts.proactive,
+          agenda: scheduler.agenda,
+          timeoutMs: config.bot.handoffTimeoutMs,
+          log,
+        });
+        return [handoff.handler];
+      },
     });
+    await handoff!.ensureIndexes();
+    handoff!.defineJobs();
+    // Start processing jobs only once every job is defined.
+    await scheduler.start();
+    cleanups.push(() => scheduler.stop(config.shutdownTimeoutMs));
 
     const server = createHttpServer({
       log: log.child({ component: 'http' }),
