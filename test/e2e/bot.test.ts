@@ -10,22 +10,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ChannelUser, TestChannel } from '../../bot/cli/channel';
 import type { App } from '../../src/app';
-import { startTestApp, stopTestApp } from '../support/app';
+import { apiClient, startTestApp, stopTestApp, TEST_API_KEY } from '../support/app';
 
-const KEY = 'test-admin-key-0123456789';
+const KEY = TEST_API_KEY;
 let app: App;
 let channel: TestChannel;
 let templates: string;
 let botUrl: string;
 
-const api = async (method: string, p: string, body?: unknown) => {
-  const res = await fetch(`http://127.0.0.1:${app.port}/api/v1${p}`, {
-    method,
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
-};
+const api = apiClient(() => app);
 const contacts = async () => (await api('GET', '/contacts?limit=200')).body.items as Record<string, any>[];
 const segmentNames = async () =>
   ((await api('GET', '/segments')).body.items as { name: string }[]).map((s) => s.name);

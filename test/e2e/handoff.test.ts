@@ -5,21 +5,14 @@
  */
 import { ChannelUser, TestChannel } from '../../bot/cli/channel';
 import type { App } from '../../src/app';
-import { startTestApp, stopTestApp } from '../support/app';
+import { apiClient, startTestApp, stopTestApp, TEST_API_KEY } from '../support/app';
 
-const KEY = 'test-admin-key-0123456789';
+const KEY = TEST_API_KEY;
 let app: App;
 let channel: TestChannel;
 let botUrl: string;
 
-const api = async (method: string, p: string, body?: unknown) => {
-  const res = await fetch(`http://127.0.0.1:${app.port}/api/v1${p}`, {
-    method,
-    headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return (await res.json()) as Record<string, any>;
-};
+const api = apiClient(() => app);
 const user = (userId: string, userName: string) => new ChannelUser(channel, { botUrl, userId, userName });
 const texts = (r: { replies: { type?: string; text?: string }[] }) =>
   r.replies.filter((a) => a.type === 'message').map((a) => a.text ?? '');
@@ -49,7 +42,7 @@ test('VIP first in the queue; accept; relay both ways; the customer ends it', as
   await agent.send('hi'); // agents are notified through their stored conversation
   await nora.send('hi');
   await vic.send('hi');
-  const vicId = ((await api('GET', '/contacts?limit=50')).items as { _id: string; name: string }[]).find(
+  const vicId = ((await api('GET', '/contacts?limit=50')).body.items as { _id: string; name: string }[]).find(
     (c) => c.name === 'Vic',
   )!._id;
   await api('POST', `/contacts/${vicId}/tags`, { add: ['VIP'] });

@@ -6,23 +6,12 @@
 import type { App } from '../../src/app';
 import { ApiKeyService } from '../../src/domain/workspaces/apiKeys';
 import { MongoApiKeyRepo } from '../../src/infra/repos/apiKeys';
-import { startTestApp, stopTestApp } from '../support/app';
+import { apiClient, startTestApp, stopTestApp, TEST_API_KEY } from '../support/app';
 
-const KEY = 'test-admin-key-0123456789';
+const KEY = TEST_API_KEY;
 let app: App;
 let otherKey: string;
-const call = async (method: string, path: string, body?: unknown, key = KEY) => {
-  const res = await fetch(`http://127.0.0.1:${app.port}/api/v1${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, any> };
-};
+const call = apiClient(() => app);
 
 beforeAll(async () => {
   app = await startTestApp('seg', { ADMIN_API_KEY: KEY });

@@ -22,3 +22,30 @@ export async function stopTestApp(app: App): Promise<void> {
   await app.conn.db?.dropDatabase();
   await app.stop();
 }
+
+/** The bootstrap API key the e2e tests give the app (ADMIN_API_KEY). */
+export const TEST_API_KEY = 'test-admin-key-0123456789';
+
+export interface ApiResponse {
+  status: number;
+  body: Record<string, any>;
+}
+
+/**
+ * A caller of the app's REST API. `app` is a getter because tests assign their app in beforeAll.
+ * An empty response body (204) comes back as `undefined`.
+ */
+export function apiClient(app: () => App, defaultKey = TEST_API_KEY) {
+  return async (method: string, path: string, body?: unknown, key = defaultKey): Promise<ApiResponse> => {
+    const res = await fetch(`http://127.0.0.1:${app().port}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as Record<string, any> };
+  };
+}
