@@ -17,7 +17,7 @@ const user = (userId: string, userName: string) => new ChannelUser(channel, { bo
 const texts = (r: { replies: { type?: string; text?: string }[] }) =>
   r.replies.filter((a) => a.type === 'message').map((a) => a.text ?? '');
 const inbox = (u: ChannelUser, from: number) =>
-  channel.receivedIn(u.conversationId, from).map((a) => a.text ?? `[${a.type}:${a.name ?? ''}]`);
+  channel.receivedIn(u.conversationId, from).map((a) => a.text ?? `[${String(a.type)}]`);
 
 beforeAll(async () => {
   app = await startTestApp('handoff', { ADMIN_API_KEY: KEY, BOT_AGENTS: 'agent-amy' });
