@@ -10,7 +10,8 @@ export async function recordStartup(conn: Connection, version: string): Promise<
     .findOneAndUpdate(
       { _id: 'startups' },
       { $inc: { count: 1 }, $set: { lastAt: new Date(), version } },
-      { upsert: true, returnDocument: 'after' },
+      // Projected: mongo-java-server then copies the result under its lock (see allocatePositions).
+      { upsert: true, returnDocument: 'after', projection: { count: 1 } },
     );
   return doc?.count ?? 1;
 }

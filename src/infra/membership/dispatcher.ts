@@ -106,7 +106,8 @@ export class Dispatcher {
     const doc = await this.cursors.findOneAndUpdate(
       { _id: this.cursorId, $or: [{ owner: this.me }, { owner: null }, { leaseUntil: { $lt: now } }] },
       { $set: lease },
-      { returnDocument: 'after' },
+      // Projected: see allocatePositions.
+      { returnDocument: 'after', projection: { position: 1 } },
     );
     return doc?.position;
   }

@@ -70,7 +70,20 @@ export class Rebuilder {
     const claimed = await this.rebuilds.findOneAndUpdate(
       { done: false, $or: [{ leaseUntil: null }, { leaseUntil: { $lt: new Date() } }] },
       { $set: { leaseUntil: new Date(Date.now() + LEASE_MS) } },
-      { sort: { requestedAt: 1 }, returnDocument: 'after' },
+      // Projected: see allocatePositions.
+      {
+        sort: { requestedAt: 1 },
+        returnDocument: 'after',
+        projection: {
+          workspaceId: 1,
+          segmentId: 1,
+          token: 1,
+          afterId: 1,
+          done: 1,
+          leaseUntil: 1,
+          requestedAt: 1,
+        },
+      },
     );
     return claimed ? this.run(claimed) : 0;
   }
