@@ -85,5 +85,6 @@ export class Membership {
   async stop(): Promise<void> {
     await Promise.all(this.loops.map((l) => l.stop()));
     this.loops = [];
+    await this.dispatcher.release();
   }
 }

@@ -92,33 +92,36 @@ export class Rebuilder {
     return this.rebuilds.countDocuments({ done: false });
   }
 
+  /**
+   * One cursor in `_id` order over the candidates (a query per batch made the walk quadratic on
+   * mongo-java-server, which scans and sorts for each); progress is saved every batch.
+   */
   private async run(job: RebuildDoc): Promise<number> {
     const { workspaceId, segmentId, token } = job;
     const candidates = await this.candidateFilter(workspaceId, segmentId);
-    let afterId = job.afterId;
+    const after = job.afterId ? [{ _id: { $gt: job.afterId } }] : [];
+    const cursor = this.c.contacts.find({ $and: [{ workspaceId }, ...after, candidates] }).sort({ _id: 1 });
     let visited = 0;
-    for (;;) {
-      const filter: Filter<ContactDoc> = {
-        $and: [{ workspaceId }, ...(afterId ? [{ _id: { $gt: afterId } }] : []), candidates],
-      };
-      const batch = await this.c.contacts.find(filter).sort({ _id: 1 }).limit(this.batchSize).toArray();
-      // One definition read per batch, not per contact; the token check below catches a newer one.
-      const compiled = await this.catalog.get(workspaceId);
-      for (const doc of batch) {
+    // One definition read per batch, not per contact; the token check catches a newer one.
+    let compiled = await this.catalog.get(workspaceId);
+    try {
+      for await (const doc of cursor) {
         const written = await this.engine.apply(doc, 'definition', compiled);
         // Changed since we read it: evaluate afresh (re-reads, retries, flushes).
         if (written === undefined) await this.engine.evaluate(workspaceId, doc._id, 'definition');
         else if (written.length > 0) await this.engine.flush(workspaceId, doc._id);
+        if (++visited % this.batchSize === 0) {
+          const progress = { afterId: doc._id, leaseUntil: new Date(Date.now() + LEASE_MS) };
+          const r = await this.rebuilds.updateOne({ _id: job._id, token }, { $set: progress });
+          if (r.matchedCount === 0) return visited; // superseded by a newer request
+          compiled = await this.catalog.get(workspaceId);
+        }
       }
-      visited += batch.length;
-      const last = batch[batch.length - 1];
-      const progress = last
-        ? { afterId: last._id, leaseUntil: new Date(Date.now() + LEASE_MS) }
-        : { done: true, leaseUntil: null };
-      const r = await this.rebuilds.updateOne({ _id: job._id, token }, { $set: progress });
-      if (r.matchedCount === 0 || !last) return visited; // superseded by a newer request, or finished
-      afterId = last._id;
+    } finally {
+      await cursor.close();
     }
+    await this.rebuilds.updateOne({ _id: job._id, token }, { $set: { done: true, leaseUntil: null } });
+    return visited;
   }
 
   private async candidateFilter(workspaceId: string, segmentId: string): Promise<Filter<ContactDoc>> {

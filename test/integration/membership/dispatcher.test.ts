@@ -67,3 +67,20 @@ test('order, persisted cursor, retry after failure, gaps', async () => {
   // Only the lease holder dispatches.
   expect(await first.dispatchOnce()).toBe(0);
 });
+
+test('a stopped dispatcher hands its lease over at once', async () => {
+  const log = pino({ level: 'silent' });
+  const opts = { name: 'handover', gapGraceMs: 0 };
+  const a = new Dispatcher(f.t.db, f.membership.collections, log, opts);
+  const b = new Dispatcher(f.t.db, f.membership.collections, log, opts);
+  await a.dispatchOnce(); // a takes the lease and delivers what exists
+  await f.membership.collections.transitions.insertOne(record(1000));
+  const seen: number[] = [];
+  b.subscribe('rec', async (t) => {
+    seen.push(t.position);
+  });
+  expect(await b.dispatchOnce()).toBe(0); // a's lease holds
+  await a.release();
+  expect(await b.dispatchOnce()).toBe(1);
+  expect(seen).toEqual([1000]);
+});
