@@ -11,6 +11,7 @@ import { compileMongo } from '../../src/rules';
 import type { Membership } from '../../src/infra/membership';
 import type { ContactDoc } from '../../src/infra/membership/store';
 import { changeStream, type Change } from './membershipChanges';
+import { checkPositions } from './membershipChecks';
 import { contactId } from './membershipLoad';
 import { fmt, line, median, ms, summarize, type Summary } from './stats';
 
@@ -124,7 +125,8 @@ export async function benchIncremental(
       `(naive is a lower bound: counts only, no fetch of member ids, no diff, no transitions written)`,
   );
   await diagnose(m, ws, o.contacts, log);
-  return checkConsistency(m, ws, log);
+  const consistent = await checkConsistency(m, ws, log);
+  return (await checkPositions(m.collections, log)) && consistent;
 }
 
 const ratio = (a: Summary, b: Summary, k: 'p50' | 'p99') => (a[k] / b[k]).toFixed(1);

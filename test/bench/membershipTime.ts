@@ -9,7 +9,9 @@ import type { Db } from 'mongodb';
 import type { Logger } from '../../src/infra/logger';
 import { Membership } from '../../src/infra/membership';
 import { SegmentRepo } from '../../src/infra/repos/segments';
+import { membershipCollections } from '../../src/infra/membership/store';
 import { nextFlip } from '../../src/rules';
+import { checkPositions } from './membershipChecks';
 import { benchContacts, precompute } from './membershipLoad';
 import { createSegments } from './membershipSegments';
 import { fmt, line, ms, summarize, type Summary } from './stats';
@@ -98,7 +100,7 @@ export async function benchTime(
   logger: Logger,
   n: number,
   log: (line: string) => void,
-): Promise<void> {
+): Promise<boolean> {
   const repo = new SegmentRepo(db);
   await repo.ensureIndexes();
   log(
@@ -114,4 +116,5 @@ export async function benchTime(
     const res = await round(db, repo, logger, `bench-time-${i + 1}`, n, r.sweepEveryMs);
     log(`  ${r.label}: ${line(res.delays)}; later than 5 s: ${res.late}; round took ${ms(res.wallMs)}`);
   }
+  return checkPositions(membershipCollections(db), log);
 }
