@@ -76,6 +76,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
       roles,
       refs,
       clock: membership.clock,
+      personalisation: config.personalisation,
     }),
   );
   const proactive = new BotProactiveSender({

@@ -3,6 +3,8 @@
  * is talking (the contact, created on first contact), has recorded the conversation (traits and
  * membership follow at once), read the contact's segments and roles, and saved the conversation
  * reference for proactive messages. A failure here is thrown to onTurnError (logged, polite reply).
+ * With personalisation off (`BOT_PERSONALISATION=false`) the segments are not read: the turn's
+ * `segments` is empty, so greetings and offers are the defaults (and handoff sees no segments).
  */
 import { createHash } from 'node:crypto';
 import { TurnContext, type Middleware } from 'botbuilder';
@@ -39,6 +41,8 @@ export interface PipelineDeps {
   roles: RoleStore;
   refs: Pick<ConversationRefRepo, 'save'>;
   clock: () => Date;
+  /** False: skip reading the caller's segments (TurnInfo.segments = []). Default true. */
+  personalisation?: boolean;
 }
 
 export class TurnPipeline implements Middleware {
@@ -63,7 +67,7 @@ export class TurnPipeline implements Middleware {
     const ref = TurnContext.getConversationReference(a);
     const [contact, all, roles] = await Promise.all([
       a.type === 'message' ? deps.contacts.get(ws, found._id) : found,
-      deps.segments.list(ws),
+      deps.personalisation === false ? [] : deps.segments.list(ws),
       deps.roles.rolesOf(ws, identity.channelId, identity.userId),
       deps.refs.save(ws, found._id, identity.channelId, identity.userId, ref, now),
     ]);

@@ -57,6 +57,7 @@ const schema = z.object({
     .optional(),
   HANDOFF_TIMEOUT_MS: int(1000, 86_400_000).default(300_000),
   TEMPLATES_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'templates')),
+  BOT_PERSONALISATION: z.enum(['true', 'false'], { error: 'true or false' }).default('true'),
 });
 
 export interface Config {
@@ -84,6 +85,11 @@ export interface Config {
     handoffTimeoutMs: number;
     /** Handlebars templates: greetings/ and offers/, each with a default.hbs. */
     templatesDir: string;
+    /**
+     * Greetings and offers by segment. Off: the turn pipeline does not read the caller's segments
+     * (TurnInfo.segments is empty) and every greeting and offer is the default template.
+     */
+    personalisation: boolean;
   };
   projectRoot: string;
   version: string;
@@ -130,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       agents: e.BOT_AGENTS?.split(',') ?? [],
       handoffTimeoutMs: e.HANDOFF_TIMEOUT_MS,
       templatesDir: path.resolve(e.TEMPLATES_DIR),
+      personalisation: e.BOT_PERSONALISATION === 'true',
     }),
     projectRoot: PROJECT_ROOT,
     version: readVersion(),

@@ -2,6 +2,7 @@
  * `npm run bench`: runs every benchmark, or one with `--only=<name>`. Options: `--contacts=N`.
  * To add a benchmark, add an entry to BENCHES.
  */
+import { benchBot } from './bot';
 import { benchMembership } from './membership';
 import { benchRules } from './rules';
 
@@ -14,6 +15,7 @@ type Bench = (log: (line: string) => void, opts: BenchOptions) => Promise<boolea
 const BENCHES: Record<string, Bench> = {
   rules: benchRules,
   membership: benchMembership,
+  bot: benchBot,
 };
 
 function parseArgs(argv: string[]): { only?: string; opts: BenchOptions } {

@@ -42,6 +42,7 @@ describe('loadConfig', () => {
     ['JAVA_SERVER_HEAP', 'lots', /JAVA_SERVER_HEAP="lots": a JVM heap size/],
     ['AGENDA_PROCESS_EVERY_MS', '10', /AGENDA_PROCESS_EVERY_MS="10": must be a whole number from 50/],
     ['ADMIN_API_KEY', 'short', /ADMIN_API_KEY="short": at least 16 characters/],
+    ['BOT_PERSONALISATION', 'yes', /BOT_PERSONALISATION="yes": true or false/],
   ])('rejects %s=%s with one line naming it', (name, value, message) => {
     const run = () => loadConfig({ [name]: value });
     expect(run).toThrow(ConfigError);
@@ -51,6 +52,12 @@ describe('loadConfig', () => {
     } catch (e) {
       expect((e as Error).message).not.toContain('\n');
     }
+  });
+
+  test('BOT_PERSONALISATION: on by default, "false" turns it off', () => {
+    expect(loadConfig({}).bot.personalisation).toBe(true);
+    expect(loadConfig({ BOT_PERSONALISATION: 'true' }).bot.personalisation).toBe(true);
+    expect(loadConfig({ BOT_PERSONALISATION: 'false' }).bot.personalisation).toBe(false);
   });
 
   test('DB_ENGINE=uri needs MONGODB_URI', () => {
