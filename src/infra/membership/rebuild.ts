@@ -109,7 +109,8 @@ export class Rebuilder {
         const written = await this.engine.apply(doc, 'definition', compiled);
         // Changed since we read it: evaluate afresh (re-reads, retries, flushes).
         if (written === undefined) await this.engine.evaluate(workspaceId, doc._id, 'definition');
-        else if (written.length > 0) await this.engine.flush(workspaceId, doc._id);
+        else if (written.length > 0 || doc.pendingTransitions?.length)
+          await this.engine.flush(workspaceId, doc._id);
         if (++visited % this.batchSize === 0) {
           const progress = { afterId: doc._id, leaseUntil: new Date(Date.now() + LEASE_MS) };
           const r = await this.rebuilds.updateOne({ _id: job._id, token }, { $set: progress });

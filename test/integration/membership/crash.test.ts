@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { flushStale } from '../../../src/infra/membership/flush';
 import { expectConverged } from '../../support/convergence';
 import { DAY, membershipFixture, WS, type Fixture } from '../../support/membershipFixture';
 
@@ -68,6 +69,10 @@ test('kill -9 during a rebuild, restart, converge', async () => {
   await rebuilds.updateMany({}, { $set: { leaseUntil: new Date(0) } });
   const second = worker(500);
   expect(await second.exited).toBe(0);
+  // The kill may also have stranded one contact's outbox under the dead process's 15 s flush
+  // lease; expire it and run the recovery pass, as the outbox loop does in production.
+  await f.membership.collections.contacts.updateMany({}, { $set: { flushLockUntil: null } });
+  await flushStale(f.membership.collections);
   expect(await f.memberIds(seg._id)).toEqual(expected);
   await expectConverged(f);
 });
