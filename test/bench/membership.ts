@@ -31,11 +31,11 @@ const SIZES = {
   timeContacts: 1_000,
 };
 /**
- * Wall-time caps that keep the whole benchmark near 10 minutes on the 2-core machine: on
- * mongo-java-server a workspace-scoped lookup scans the collection (see the diagnosis line), so
- * 10,000 changes at 100k contacts would take about 45 minutes; the output states how many ran.
+ * Wall-time caps, so a slow backend cannot run the benchmark for hours; the output states how
+ * many changes ran. One change at a time gets enough for all 10,000 the issue asks for (about
+ * 13 minutes on mongo-java-server at 100k contacts); the concurrent and naive phases are samples.
  */
-const BUDGET_MS = { changes: 120_000, concurrent: 30_000, naive: 90_000 };
+const BUDGET_MS = { changes: 900_000, concurrent: 30_000, naive: 90_000 };
 
 export async function benchMembership(log: (line: string) => void, opts: BenchOptions): Promise<boolean> {
   const contacts = opts.contacts ?? SIZES.contacts;
