@@ -1,7 +1,8 @@
 /**
  * Starts mongo-java-server through our launcher (tools/mongo-java-server): resolves the pinned
- * class path with Maven once and caches it, runs Launcher.java as a single source file with a
- * bounded heap, and reads the address it prints. The child exits when our stdin pipe closes, so it
+ * class path with Maven once and caches it, compiles our sources (the launcher and the secondary
+ * indexes) once per content into the cache, runs the launcher with a bounded heap, and reads the
+ * address it prints. The child exits when our stdin pipe closes, so it
  * never outlives this process; `stop()` ends it earlier.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
@@ -31,7 +32,7 @@ export interface RunningServer {
 
 /** Resolves the launcher's class path with Maven, cached per pom.xml content. */
 export async function resolveClasspath(projectRoot: string, cacheDir: string): Promise<string> {
-  const dir = path.join(projectRoot, 'tools', 'mongo-java-server');
+  const dir = launcherDir(projectRoot);
   const pom = fs.readFileSync(path.join(dir, 'pom.xml'));
   const key = createHash('sha256').update(pom).digest('hex').slice(0, 16);
   // Absolute: Maven resolves a relative output file against the pom's folder, not our cwd.
@@ -64,9 +65,49 @@ function readIfComplete(file: string): string | undefined {
   return cp.split(path.delimiter).every((jar) => fs.existsSync(jar)) && cp ? cp : undefined;
 }
 
+/**
+ * The class path plus our compiled classes. javac runs once per content of the sources and the
+ * class path (a few seconds); the result is renamed into place, so concurrent runs both end with
+ * a whole directory.
+ */
+export async function prepareLauncher(projectRoot: string, cacheDir: string): Promise<string> {
+  const classpath = await resolveClasspath(projectRoot, cacheDir);
+  const srcDir = path.join(launcherDir(projectRoot), 'src');
+  const sources = listJava(srcDir);
+  const hash = createHash('sha256').update(classpath);
+  for (const f of sources) hash.update(f).update(fs.readFileSync(f));
+  const out = path.resolve(cacheDir, `mongo-java-server-classes-${hash.digest('hex').slice(0, 16)}`);
+  if (!fs.existsSync(out)) {
+    const tmp = `${out}.${process.pid}.tmp`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    try {
+      await exec('javac', ['-nowarn', '-d', tmp, '-cp', classpath, ...sources], { timeout: 300_000 });
+    } catch (err) {
+      throw new DatabaseUnavailableError(`javac could not compile the mongo-java-server launcher: ${firstLine(err)}`);
+    }
+    try {
+      fs.renameSync(tmp, out);
+    } catch (err) {
+      // Another process finished first: its copy is as good as ours.
+      fs.rmSync(tmp, { recursive: true, force: true });
+      if (!fs.existsSync(out)) throw err;
+    }
+  }
+  return `${classpath}${path.delimiter}${out}`;
+}
+
+const launcherDir = (projectRoot: string) => path.join(projectRoot, 'tools', 'mongo-java-server');
+
+function listJava(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.java'))
+    .map((f) => path.join(dir, f))
+    .sort();
+}
+
 export async function startJavaServer(opts: JavaServerOptions): Promise<RunningServer> {
-  const classpath = await resolveClasspath(opts.projectRoot, opts.cacheDir);
-  const launcher = path.join(opts.projectRoot, 'tools', 'mongo-java-server', 'Launcher.java');
+  const classpath = await prepareLauncher(opts.projectRoot, opts.cacheDir);
   const backend = opts.h2File ? ['--h2', opts.h2File] : ['--memory'];
   if (opts.h2File) fs.mkdirSync(path.dirname(opts.h2File), { recursive: true });
   const child = spawn(
@@ -74,9 +115,11 @@ export async function startJavaServer(opts: JavaServerOptions): Promise<RunningS
     [
       `-Xmx${opts.heap}`,
       '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
+      // Marks our JVMs, so CI can tell that none outlived the tests.
+      `-Dsegments.launcher=${launcherDir(opts.projectRoot)}`,
       '-cp',
       classpath,
-      launcher,
+      'segments.mongo.Launcher',
       ...backend,
     ],
     { stdio: ['pipe', 'pipe', 'pipe'] },

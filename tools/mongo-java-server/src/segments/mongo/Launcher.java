@@ -1,17 +1,19 @@
+package segments.mongo;
+
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.net.InetSocketAddress;
 import java.util.List;
+import org.h2.mvstore.MVStore;
 
 /**
  * Starts mongo-java-server for Segments: `--memory` (tests) or `--h2 <file>` (npm start), on
  * 127.0.0.1 and the given port (0 = ephemeral). Prints "LISTENING host:port" once bound so the
  * Node side reads the address instead of racing for a free port. Exits when stdin reaches EOF,
  * so it never outlives the Node process that started it, even when that one is SIGKILLed.
- * Run as a single source file: java -cp <classpath> Launcher.java --memory
+ * Both backends get real secondary indexes (see SecondaryIndex). Compiled once by the Node side
+ * (src/infra/db/javaServer.ts) and run as: java -cp <classpath>:<classes> segments.mongo.Launcher --memory
  */
 public class Launcher {
   /** The 7.x Node driver refuses wire versions under 9; the built-in MONGO_5_0 reports 8. */
@@ -33,7 +35,8 @@ public class Launcher {
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
-    MongoBackend backend = h2File == null ? new MemoryBackend() : new H2Backend(h2File);
+    MongoBackend backend =
+        h2File == null ? new IndexedMemoryBackend() : new IndexedH2Backend(MVStore.open(h2File));
     backend.version(MONGO_4_4_WIRE_9);
     MongoServer server = new MongoServer(backend);
     server.bind(host, port);
