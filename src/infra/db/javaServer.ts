@@ -22,6 +22,8 @@ export interface JavaServerOptions {
   h2File?: string;
   heap: string;
   startTimeoutMs?: number;
+  /** Stock mongo-java-server without our secondary indexes: only for benchmark baselines. */
+  stock?: boolean;
 }
 
 export interface RunningServer {
@@ -83,7 +85,9 @@ export async function prepareLauncher(projectRoot: string, cacheDir: string): Pr
     try {
       await exec('javac', ['-nowarn', '-d', tmp, '-cp', classpath, ...sources], { timeout: 300_000 });
     } catch (err) {
-      throw new DatabaseUnavailableError(`javac could not compile the mongo-java-server launcher: ${firstLine(err)}`);
+      throw new DatabaseUnavailableError(
+        `javac could not compile the mongo-java-server launcher: ${firstLine(err)}`,
+      );
     }
     try {
       fs.renameSync(tmp, out);
@@ -108,7 +112,7 @@ function listJava(dir: string): string[] {
 
 export async function startJavaServer(opts: JavaServerOptions): Promise<RunningServer> {
   const classpath = await prepareLauncher(opts.projectRoot, opts.cacheDir);
-  const backend = opts.h2File ? ['--h2', opts.h2File] : ['--memory'];
+  const backend = opts.stock ? ['--stock'] : opts.h2File ? ['--h2', opts.h2File] : ['--memory'];
   if (opts.h2File) fs.mkdirSync(path.dirname(opts.h2File), { recursive: true });
   const child = spawn(
     'java',

@@ -29,12 +29,9 @@ export function membershipCollections(db: Db): MembershipCollections {
 }
 
 export async function ensureMembershipIndexes(c: MembershipCollections): Promise<void> {
+  // The sweeper's claim. The engine's workspace-scoped reads and guarded writes
+  // ({_id, workspaceId[, version]}) are served by the _id index, on MongoDB and in our launcher.
   await c.contacts.createIndex({ nextRecheckAt: 1 });
-  // The engine's reads and guarded writes are workspace-scoped: {_id, workspaceId[, version]}.
-  // MongoDB serves them from the _id index; mongo-java-server only uses a unique index whose keys
-  // are exactly the query's, and scanned the collection without these (30 ms vs 0.9 ms at 100k).
-  await c.contacts.createIndex({ _id: 1, workspaceId: 1 }, { unique: true });
-  await c.contacts.createIndex({ _id: 1, workspaceId: 1, version: 1 }, { unique: true });
   await c.contacts.createIndex({ workspaceId: 1, 'segments.segmentId': 1 });
   await c.contacts.createIndex({ 'pendingTransitions.seq': 1 });
   await c.transitions.createIndex({ position: 1 });

@@ -36,4 +36,5 @@ test('seeding twice gives the same workspace; memberships agree with the rules',
     const fresh = evaluateMembership(c, ws, new Date());
     expect([fresh.entered, fresh.exited]).toEqual([[], []]);
   }
-});
+  // About 10 s alone; 30 s and more on 2 busy cores (1,652 events through the real services).
+}, 120_000);

@@ -25,11 +25,15 @@ final class IndexedAggregate {
   /** The command's answer, or null to let the server run it as usual. */
   static Document run(MongoDatabase db, String command, Document query, DatabaseResolver resolver, Oplog oplog) {
     if (!command.equalsIgnoreCase("aggregate") || !(query.get("pipeline") instanceof List<?> raw)) return null;
-    if (raw.isEmpty() || !(raw.get(0) instanceof Document first) || first.size() != 1) return null;
-    if (!(first.get("$match") instanceof Document match)) return null;
     String name = query.get(command).toString();
     MongoCollection<?> collection = db.resolveCollection(name, false);
-    if (!(collection instanceof Matching m)) return null;
+    Document match = raw.isEmpty() || !(raw.get(0) instanceof Document first) || first.size() != 1
+        ? null : first.get("$match") instanceof Document d ? d : null;
+    if (match == null || !(collection instanceof Matching m)) {
+      // The server streams the whole collection into this pipeline.
+      if (collection != null) QueryStats.record(collection.getFullName(), new Document("aggregate", raw), null);
+      return null;
+    }
     List<Document> rest = Aggregation.parse(raw.subList(1, raw.size()));
     Aggregation aggregation = Aggregation.fromPipeline(rest, resolver, db, collection, oplog);
     aggregation.validate(query);

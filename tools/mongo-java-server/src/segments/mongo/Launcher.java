@@ -3,6 +3,7 @@ package segments.mongo;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.MongoVersion;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.net.InetSocketAddress;
 import java.util.List;
 import org.h2.mvstore.MVStore;
@@ -24,6 +25,7 @@ public class Launcher {
 
   public static void main(String[] args) throws Exception {
     String h2File = null;
+    boolean stock = false;
     String host = "127.0.0.1";
     int port = 0;
     for (int i = 0; i < args.length; i++) {
@@ -32,11 +34,14 @@ public class Launcher {
         case "--h2" -> h2File = args[++i];
         case "--host" -> host = args[++i];
         case "--port" -> port = Integer.parseInt(args[++i]);
+        // Stock in-memory mongo-java-server (no secondary indexes): the benchmarks' baseline.
+        case "--stock" -> stock = true;
         default -> throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
     MongoBackend backend =
-        h2File == null ? new IndexedMemoryBackend() : new IndexedH2Backend(MVStore.open(h2File));
+        stock ? new MemoryBackend()
+            : h2File == null ? new IndexedMemoryBackend() : new IndexedH2Backend(MVStore.open(h2File));
     backend.version(MONGO_4_4_WIRE_9);
     MongoServer server = new MongoServer(backend);
     server.bind(host, port);
