@@ -35,12 +35,23 @@ export interface App {
   stop(): Promise<void>;
 }
 
+export interface AppHooks {
+  /** The app cannot go on (its database child died): `main.ts` shuts the process down. */
+  onFatal?: (why: string) => void;
+}
+
 export async function startApp(
   config: Config,
   log: Logger,
   purpose: 'start' | 'test' = 'start',
+  hooks: AppHooks = {},
 ): Promise<App> {
   const provided = await provideDatabase(config, { purpose, log });
+  // Without its database every request would fail after a timeout: say why, and let main exit.
+  void provided.died?.then((why) => {
+    log.fatal(why);
+    hooks.onFatal?.(why);
+  });
   const cleanups: (() => Promise<void>)[] = [() => provided.stop()];
   const cleanup = async () => {
     for (const fn of cleanups.reverse())

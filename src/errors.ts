@@ -59,3 +59,6 @@ export class DatabaseUnavailableError extends AppError {
     super('DATABASE_UNAVAILABLE', 503, message);
   }
 }
+
+/** The embedded database's file is held by another process: the message names it. */
+export class DatabaseLockedError extends DatabaseUnavailableError {}

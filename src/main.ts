@@ -41,7 +41,10 @@ async function main(): Promise<void> {
   });
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   try {
-    app = await startApp(config, log);
+    app = await startApp(config, log, 'start', {
+      // Exit non-zero so a process manager restarts us with a fresh database child.
+      onFatal: (why) => shutdown(1, why),
+    });
   } catch (err) {
     fail(log, err);
   }

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Config } from '../../config';
-import { DatabaseUnavailableError } from '../../errors';
+import { DatabaseLockedError, DatabaseUnavailableError } from '../../errors';
 import type { Logger } from '../logger';
 import { startJavaServer, type RunningServer } from './javaServer';
 import { rememberedFailure, startMemoryServer } from './memoryServer';
@@ -18,6 +18,8 @@ export interface ProvidedDatabase {
   uri: string;
   /** Stops a server this process started; a no-op for MONGODB_URI. */
   stop(): Promise<void>;
+  /** Resolves with the reason if a database child we started dies on its own. */
+  died?: Promise<string>;
 }
 
 export interface ChainOptions {
@@ -44,7 +46,12 @@ export async function provideDatabase(config: Config, opts: ChainOptions): Promi
   const cacheDir = opts.cacheDir ?? path.join(config.projectRoot, '.cache');
   const skipped: string[] = [];
   const forced = config.dbEngine !== 'auto';
-  const chosen = (engine: Engine, uri: string, stopServer: () => Promise<void>): ProvidedDatabase => {
+  const chosen = (
+    engine: Engine,
+    uri: string,
+    stopServer: () => Promise<void>,
+    died?: Promise<string>,
+  ): ProvidedDatabase => {
     let stop = stopServer;
     if (opts.purpose === 'start' && engine !== 'uri') {
       const forget = recordRunning(config.dataDir, engine, uri);
@@ -57,7 +64,7 @@ export async function provideDatabase(config: Config, opts: ChainOptions): Promi
       { engine, skipped, forced },
       `database: using ${engine}${skipped.length ? ` (skipped: ${skipped.join('; ')})` : ''}`,
     );
-    return { engine, uri, stop };
+    return { engine, uri, stop, ...(died ? { died } : {}) };
   };
 
   if (opts.shareRunning && opts.purpose === 'start' && !config.mongodbUri) {
@@ -101,10 +108,12 @@ export async function provideDatabase(config: Config, opts: ChainOptions): Promi
         projectRoot: config.projectRoot,
         cacheDir,
         heap: config.javaServerHeap,
+        log: opts.log,
         ...(opts.purpose === 'start' ? { h2File: path.join(config.dataDir, 'segments.h2') } : {}),
       });
-      return chosen('java-server', s.uri, () => s.stop());
+      return chosen('java-server', s.uri, () => s.stop(), s.died);
     } catch (err) {
+      if (err instanceof DatabaseLockedError) throw err;
       skipped.push(`java-server: ${message(err)}`);
     }
   }

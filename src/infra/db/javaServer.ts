@@ -1,18 +1,19 @@
 /**
- * Starts mongo-java-server through our launcher (tools/mongo-java-server): resolves the pinned
- * class path with Maven once and caches it, compiles our sources (the launcher and the secondary
- * indexes) once per content into the cache, runs the launcher with a bounded heap, and reads the
- * address it prints. The child exits when our stdin pipe closes, so it
- * never outlives this process; `stop()` ends it earlier.
+ * Starts and supervises mongo-java-server through our launcher (built by launcherBuild.ts): a
+ * bounded heap, the address read from what it prints, its stderr logged (not discarded), and its
+ * death reported through `died`, so the app can stop with a message that names the cause
+ * instead of answering every request with a 500. The child exits when our stdin pipe closes, so
+ * it never outlives this process; `stop()` ends it earlier.
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { DatabaseUnavailableError } from '../../errors';
+import { DatabaseLockedError, DatabaseUnavailableError } from '../../errors';
+import type { Logger } from '../logger';
+import { describeLockHolder } from './lockHolder';
+import { launcherDir, prepareLauncher } from './launcherBuild';
 
-const exec = promisify(execFile);
+export { prepareLauncher, resolveClasspath } from './launcherBuild';
 
 export interface JavaServerOptions {
   projectRoot: string;
@@ -24,91 +25,20 @@ export interface JavaServerOptions {
   startTimeoutMs?: number;
   /** Stock mongo-java-server without our secondary indexes: only for benchmark baselines. */
   stock?: boolean;
+  /** Receives the JVM's stderr, line by line. */
+  log?: Pick<Logger, 'warn'>;
 }
 
 export interface RunningServer {
   uri: string;
   pid: number;
   stop(): Promise<void>;
+  /** Resolves, with the reason, if the server exits without `stop()` having been called. */
+  died?: Promise<string>;
 }
 
-/** Resolves the launcher's class path with Maven, cached per pom.xml content. */
-export async function resolveClasspath(projectRoot: string, cacheDir: string): Promise<string> {
-  const dir = launcherDir(projectRoot);
-  const pom = fs.readFileSync(path.join(dir, 'pom.xml'));
-  const key = createHash('sha256').update(pom).digest('hex').slice(0, 16);
-  // Absolute: Maven resolves a relative output file against the pom's folder, not our cwd.
-  const cacheFile = path.resolve(cacheDir, `mongo-java-server-${key}.classpath`);
-  const cached = readIfComplete(cacheFile);
-  if (cached) return cached;
-  fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-  const tmp = `${cacheFile}.${process.pid}.tmp`;
-  try {
-    await exec(
-      'mvn',
-      ['-q', '-f', path.join(dir, 'pom.xml'), 'dependency:build-classpath', `-Dmdep.outputFile=${tmp}`],
-      {
-        timeout: 600_000,
-      },
-    );
-  } catch (err) {
-    throw new DatabaseUnavailableError(
-      `Maven could not resolve mongo-java-server's class path: ${firstLine(err)}`,
-    );
-  }
-  // rename is atomic: two test runs resolving at once both end with a whole file.
-  fs.renameSync(tmp, cacheFile);
-  return fs.readFileSync(cacheFile, 'utf8').trim();
-}
-
-function readIfComplete(file: string): string | undefined {
-  if (!fs.existsSync(file)) return undefined;
-  const cp = fs.readFileSync(file, 'utf8').trim();
-  return cp.split(path.delimiter).every((jar) => fs.existsSync(jar)) && cp ? cp : undefined;
-}
-
-/**
- * The class path plus our compiled classes. javac runs once per content of the sources and the
- * class path (a few seconds); the result is renamed into place, so concurrent runs both end with
- * a whole directory.
- */
-export async function prepareLauncher(projectRoot: string, cacheDir: string): Promise<string> {
-  const classpath = await resolveClasspath(projectRoot, cacheDir);
-  const srcDir = path.join(launcherDir(projectRoot), 'src');
-  const sources = listJava(srcDir);
-  const hash = createHash('sha256').update(classpath);
-  for (const f of sources) hash.update(f).update(fs.readFileSync(f));
-  const out = path.resolve(cacheDir, `mongo-java-server-classes-${hash.digest('hex').slice(0, 16)}`);
-  if (!fs.existsSync(out)) {
-    const tmp = `${out}.${process.pid}.tmp`;
-    fs.rmSync(tmp, { recursive: true, force: true });
-    try {
-      await exec('javac', ['-nowarn', '-d', tmp, '-cp', classpath, ...sources], { timeout: 300_000 });
-    } catch (err) {
-      throw new DatabaseUnavailableError(
-        `javac could not compile the mongo-java-server launcher: ${firstLine(err)}`,
-      );
-    }
-    try {
-      fs.renameSync(tmp, out);
-    } catch (err) {
-      // Another process finished first: its copy is as good as ours.
-      fs.rmSync(tmp, { recursive: true, force: true });
-      if (!fs.existsSync(out)) throw err;
-    }
-  }
-  return `${classpath}${path.delimiter}${out}`;
-}
-
-const launcherDir = (projectRoot: string) => path.join(projectRoot, 'tools', 'mongo-java-server');
-
-function listJava(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.java'))
-    .map((f) => path.join(dir, f))
-    .sort();
-}
+/** How much of the JVM's last output a death report quotes. */
+const TAIL = 2000;
 
 export async function startJavaServer(opts: JavaServerOptions): Promise<RunningServer> {
   const classpath = await prepareLauncher(opts.projectRoot, opts.cacheDir);
@@ -118,6 +48,8 @@ export async function startJavaServer(opts: JavaServerOptions): Promise<RunningS
     'java',
     [
       `-Xmx${opts.heap}`,
+      // Out of heap, a JVM limps on with every request failing: die instead, so we notice.
+      '-XX:+ExitOnOutOfMemoryError',
       '-Dorg.slf4j.simpleLogger.defaultLogLevel=warn',
       // Marks our JVMs, so CI can tell that none outlived the tests.
       `-Dsegments.launcher=${launcherDir(opts.projectRoot)}`,
@@ -128,37 +60,71 @@ export async function startJavaServer(opts: JavaServerOptions): Promise<RunningS
     ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   );
-  const address = await readAddress(child, opts.startTimeoutMs ?? 60_000);
-  return { uri: `mongodb://${address}/`, pid: child.pid ?? -1, stop: () => stopChild(child) };
+  let tail = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    tail = (tail + d.toString()).slice(-TAIL);
+  });
+  const address = await readAddress(child, opts, () => tail);
+  let stopping = false;
+  const died = new Promise<string>((resolve) => {
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      resolve(
+        `the embedded database (mongo-java-server, pid ${child.pid}) ${how}${tail ? `; its last output: ${tail.trim()}` : ''}`,
+      );
+    });
+  });
+  if (opts.log) logLines(child, opts.log);
+  return {
+    uri: `mongodb://${address}/`,
+    pid: child.pid ?? -1,
+    died,
+    stop: () => {
+      stopping = true;
+      return stopChild(child);
+    },
+  };
 }
 
-function readAddress(child: ChildProcess, timeoutMs: number): Promise<string> {
+function logLines(child: ChildProcess, log: Pick<Logger, 'warn'>): void {
+  let partial = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    const lines = (partial + d.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) log.warn({ pid: child.pid }, `mongo-java-server: ${line}`);
+  });
+}
+
+function readAddress(child: ChildProcess, opts: JavaServerOptions, tail: () => string): Promise<string> {
+  const timeoutMs = opts.startTimeoutMs ?? 60_000;
   return new Promise((resolve, reject) => {
     let out = '';
-    let err = '';
     const fail = (why: string) => {
       clearTimeout(timer);
       child.kill('SIGKILL');
-      reject(
-        new DatabaseUnavailableError(
-          `mongo-java-server did not start: ${why}${err ? `\n${err.slice(-2000)}` : ''}`,
-        ),
-      );
+      const err = tail();
+      // A file held by another JVM is not a missing Java: say who holds it.
+      if (opts.h2File && /file is locked/i.test(err)) {
+        reject(new DatabaseLockedError(describeLockHolder(opts.h2File)));
+        return;
+      }
+      reject(new DatabaseUnavailableError(`mongo-java-server did not start: ${why}${err ? `\n${err}` : ''}`));
     };
     const timer = setTimeout(() => fail(`no address within ${timeoutMs} ms`), timeoutMs);
     child.on('error', (e) => fail(e.message));
-    child.on('exit', (code) => fail(`exited with code ${code}`));
-    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    // 'close' rather than 'exit': by then all of stderr has been read.
+    child.on('close', (code) => fail(`exited with code ${code}`));
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /LISTENING (\S+)/.exec(out);
       if (!m?.[1]) return;
       clearTimeout(timer);
-      child.removeAllListeners('exit');
+      child.removeAllListeners('close');
+      child.removeAllListeners('error');
+      child.on('error', () => undefined); // reported through 'exit'
       child.stdout?.removeAllListeners('data');
       child.stdout?.resume();
-      child.stderr?.removeAllListeners('data');
-      child.stderr?.resume();
       resolve(m[1]);
     });
   });
@@ -175,9 +141,4 @@ function stopChild(child: ChildProcess): Promise<void> {
     });
     child.stdin?.end();
   });
-}
-
-function firstLine(err: unknown): string {
-  const e = err as { stderr?: string; message?: string };
-  return (e.stderr || e.message || String(err)).trim().split('\n')[0] ?? '';
 }

@@ -46,7 +46,21 @@ public class Launcher {
     MongoServer server = new MongoServer(backend);
     server.bind(host, port);
     // The hook runs on SIGTERM/SIGINT and on System.exit: shutting the server down closes the backend, which flushes the H2 file.
-    Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow));
+    // Under heap pressure the flush can hang; a JVM that outlives its parent holds the H2 file's
+    // lock and blocks the next start, so the watchdog halts it after 15 s whatever happens.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      Thread watchdog = new Thread(() -> {
+        try {
+          Thread.sleep(15_000);
+        } catch (InterruptedException e) {
+          return;
+        }
+        Runtime.getRuntime().halt(2);
+      });
+      watchdog.setDaemon(true);
+      watchdog.start();
+      server.shutdownNow();
+    }));
     InetSocketAddress address = server.getLocalAddress();
     System.out.println("LISTENING " + address.getHostString() + ":" + address.getPort());
     System.out.flush();
