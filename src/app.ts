@@ -53,7 +53,9 @@ export async function startApp(
     hooks.onFatal?.(why);
   });
   const cleanups: (() => Promise<void>)[] = [() => provided.stop()];
+  let draining = false;
   const cleanup = async () => {
+    draining = true;
     for (const fn of cleanups.reverse())
       await fn().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
   };
@@ -124,6 +126,7 @@ export async function startApp(
 
     const server = createHttpServer({
       log: log.child({ component: 'http' }),
+      draining: () => draining,
       health: async () => {
         const dbOk = await pingMongo(conn);
         const sched = scheduler.state();
@@ -137,7 +140,7 @@ export async function startApp(
         };
       },
     });
-    registerCoreRoutes(server, core);
+    registerCoreRoutes(server, core, () => draining);
     registerSegmentRoutes(server, { segments, membership });
     registerBotRoute(server, bot.adapter, bot.logic);
     const port = await listen(server, config.port, config.host);

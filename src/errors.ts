@@ -53,6 +53,13 @@ export class ConfigError extends AppError {
   }
 }
 
+/** The server is shutting down and takes no new work. */
+export class ShuttingDownError extends AppError {
+  constructor(message = 'The server is shutting down: send the request again in a moment.') {
+    super('SHUTTING_DOWN', 503, message);
+  }
+}
+
 /** No database could be found or started; the message lists the ways to provide one. */
 export class DatabaseUnavailableError extends AppError {
   constructor(message: string) {

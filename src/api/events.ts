@@ -8,6 +8,8 @@ import { API_PREFIX, workspaceOf } from './auth';
 
 export interface EventRouteDeps {
   events: EventService;
+  /** True once the server is shutting down: a batch stops early instead of holding it up. */
+  draining?: () => boolean;
 }
 
 export function registerEventRoutes(server: Server, deps: EventRouteDeps): void {
@@ -17,11 +19,16 @@ export function registerEventRoutes(server: Server, deps: EventRouteDeps): void 
       typeof body === 'object' && body !== null && !Array.isArray(body)
         ? (body as { events?: unknown }).events
         : body;
-    const results = await deps.events.ingest(workspaceOf(req), items);
+    const results = await deps.events.ingest(workspaceOf(req), items, deps.draining);
     const count = (s: string) => results.filter((r) => r.status === s).length;
     res.send(200, {
       results,
-      summary: { applied: count('applied'), duplicate: count('duplicate'), invalid: count('invalid') },
+      summary: {
+        applied: count('applied'),
+        duplicate: count('duplicate'),
+        invalid: count('invalid'),
+        notProcessed: count('not-processed'),
+      },
     });
   });
 }

@@ -46,8 +46,8 @@ export async function createCoreServices(db: Db, opts: CoreOptions): Promise<Cor
 }
 
 /** Auth for /api/v1/*, then the contact and event routes. */
-export function registerCoreRoutes(server: Server, services: CoreServices): void {
+export function registerCoreRoutes(server: Server, services: CoreServices, draining?: () => boolean): void {
   registerAuth(server, services);
   registerContactRoutes(server, services);
-  registerEventRoutes(server, services);
+  registerEventRoutes(server, { events: services.events, ...(draining ? { draining } : {}) });
 }

@@ -36,8 +36,16 @@ export class EventService {
     this.now = deps.clock ?? (() => new Date());
   }
 
-  /** A batch of 1..1000 events, applied in order; one result per item. */
-  async ingest(workspaceId: string, items: unknown): Promise<IngestResult[]> {
+  /**
+   * A batch of 1..1000 events, applied in order; one result per item. Once `stop()` says so (the
+   * server is shutting down) the rest are answered `not-processed` instead of holding the
+   * shutdown up; replays are recognised, so the client may send the whole batch again.
+   */
+  async ingest(
+    workspaceId: string,
+    items: unknown,
+    stop: () => boolean = () => false,
+  ): Promise<IngestResult[]> {
     if (!Array.isArray(items))
       throw validationError([{ path: 'events', problem: 'must be an array of events' }]);
     if (items.length === 0)
@@ -48,7 +56,8 @@ export class EventService {
     }
     const results: IngestResult[] = [];
     // In order: a ticket opened then closed in one batch must be applied in that order.
-    for (const item of items) results.push(await this.ingestOne(workspaceId, item));
+    for (const item of items)
+      results.push(stop() ? notProcessed(item) : await this.ingestOne(workspaceId, item));
     return results;
   }
 
@@ -166,4 +175,10 @@ export class EventService {
 function idOf(raw: unknown): string | null {
   const id = typeof raw === 'object' && raw !== null ? (raw as { eventId?: unknown }).eventId : undefined;
   return typeof id === 'string' ? id : null;
+}
+
+function notProcessed(raw: unknown): IngestResult {
+  const message =
+    'The server is shutting down: this event was not processed. Send it again (replays are safe).';
+  return { eventId: idOf(raw), status: 'not-processed', error: { code: 'SHUTTING_DOWN', message } };
 }

@@ -87,7 +87,8 @@ export interface StoredEvent {
 /** One item's outcome in a batch. */
 export interface IngestResult {
   eventId: string | null;
-  status: 'applied' | 'duplicate' | 'invalid';
+  /** `not-processed`: the server began shutting down first; sending it again is safe. */
+  status: 'applied' | 'duplicate' | 'invalid' | 'not-processed';
   error?: { code: string; message: string; details?: Record<string, unknown> };
 }
 

@@ -4,6 +4,7 @@
  */
 import restify, { type Server } from 'restify';
 import type { Logger } from '../logger';
+import { ShuttingDownError } from '../../errors';
 import { toHttpError } from './errors';
 
 export interface Health {
@@ -18,6 +19,8 @@ export interface HttpServerOptions {
   log: Logger;
   health: () => Promise<Health>;
   maxBodyBytes?: number;
+  /** True once shutting down: requests still arriving on open connections get a 503. */
+  draining?: () => boolean;
 }
 
 export function createHttpServer(opts: HttpServerOptions): Server {
@@ -30,6 +33,11 @@ export function createHttpServer(opts: HttpServerOptions): Server {
       req.headers['content-length'] = '0';
     }
     next();
+  });
+  server.pre((req: restify.Request, res: restify.Response, next: (err?: unknown) => void) => {
+    if (!opts.draining?.()) return next();
+    res.setHeader('connection', 'close');
+    next(new ShuttingDownError());
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(
