@@ -169,7 +169,7 @@ test('events: per-item results with HTTP 200; over 1000 → 400 BATCH_TOO_LARGE;
     { eventId: 'b1', status: 'duplicate' },
     { eventId: 'b2', status: 'invalid', error: { code: 'VALIDATION_FAILED' } },
   ]);
-  expect(r.body.summary).toEqual({ applied: 1, duplicate: 1, invalid: 1 });
+  expect(r.body.summary).toEqual({ applied: 1, duplicate: 1, invalid: 1, notProcessed: 0 });
   expect((await call('GET', `/contacts/${id}`, keyA)).body).toMatchObject({
     lifetimeValue: 10,
     purchaseCount: 1,

@@ -1,12 +1,14 @@
 /** The app in-process on a loopback port: /healthz and the error handler over real HTTP. */
+import fs from 'node:fs';
+import os from 'node:os';
 import type { App } from '../../src/app';
-import { startTestApp, stopTestApp } from '../support/app';
+import { startTestApp, stopTestApp, TEST_API_KEY } from '../support/app';
 import { ValidationError } from '../../src/errors';
 
 let app: App;
 let base: string;
 beforeAll(async () => {
-  app = await startTestApp('http');
+  app = await startTestApp('http', { ADMIN_API_KEY: TEST_API_KEY });
   base = `http://127.0.0.1:${app.port}`;
   app.server.get('/boom/validation', async () => {
     throw new ValidationError('rule is wrong', { line: 1, column: 5 });
@@ -62,4 +64,38 @@ test('malformed JSON is a 400 and an oversize body a 413', async () => {
   });
   expect(big.status).toBe(413);
   expect(((await big.json()) as { error: { code: string } }).error.code).toBe('PAYLOAD_TOO_LARGE');
+});
+
+describe('bodies are JSON only and never touch the disk (issue 16)', () => {
+  // Authenticated: the API's auth runs first (pre), so an anonymous upload never gets this far.
+  const AUTH = { authorization: `Bearer ${TEST_API_KEY}` };
+  const uploads = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('upload_')).length;
+
+  test.each(['/api/messages', '/api/v1/contacts'])(
+    'a 3 MB multipart POST to %s is a 415 and writes nothing',
+    async (p) => {
+      const before = uploads();
+      const form = new FormData();
+      form.append('file', new Blob([Buffer.alloc(3 * 1024 * 1024, 97)]), 'big.bin');
+      const res = await fetch(`${base}${p}`, { method: 'POST', body: form, headers: AUTH });
+      expect(res.status).toBe(415);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      expect(uploads()).toBe(before);
+    },
+  );
+
+  test('a 2 MB body of an accepted type is a 413, a form-encoded one a 415', async () => {
+    const nd = await fetch(`${base}/api/v1/contacts`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/x-ndjson' },
+      body: 'x'.repeat(2 * 1024 * 1024),
+    });
+    expect(nd.status).toBe(413);
+    const form = await fetch(`${base}/api/v1/contacts`, {
+      method: 'POST',
+      headers: { ...AUTH, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=x',
+    });
+    expect(form.status).toBe(415);
+  });
 });

@@ -4,7 +4,7 @@
  */
 import restify, { type Server } from 'restify';
 import type { Logger } from '../logger';
-import { ShuttingDownError } from '../../errors';
+import { AppError, ShuttingDownError } from '../../errors';
 import { toHttpError } from './errors';
 
 export interface Health {
@@ -40,13 +40,11 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     next(new ShuttingDownError());
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(
-    restify.plugins.bodyParser({
-      mapParams: false,
-      maxBodySize: opts.maxBodyBytes ?? 1_048_576,
-      rejectUnknown: true,
-    }),
-  );
+  // JSON only, read into memory with the size limit for every type: restify's bodyParser would
+  // write a multipart upload to /tmp before auth and never delete it.
+  server.use(onlyJsonBodies);
+  server.use(restify.plugins.bodyReader({ maxBodySize: opts.maxBodyBytes ?? 1_048_576 }));
+  server.use(restify.plugins.jsonBodyParser({ mapParams: false }));
 
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, next: () => void) => {
     const { status, body } = toHttpError(err);
@@ -64,6 +62,22 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     res.send(h.status === 'ok' ? 200 : 503, h);
   });
   return server;
+}
+
+/** Media types a body may have: JSON, and newline-delimited JSON (imports). */
+const ACCEPTED = /^application\/(json|x-ndjson|[\w.+-]+\+json)\s*(;|$)/i;
+
+function onlyJsonBodies(req: restify.Request, _res: restify.Response, next: (err?: unknown) => void): void {
+  const hasBody = req.headers['content-length'] !== '0' || req.headers['transfer-encoding'] !== undefined;
+  const type = req.headers['content-type'] ?? '';
+  if (!hasBody || ACCEPTED.test(type)) return next();
+  next(
+    new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      415,
+      `A request body must be JSON (Content-Type: application/json), not "${type.slice(0, 100) || 'none'}".`,
+    ),
+  );
 }
 
 /** Resolves with the bound port once listening (PORT=0 picks a free one). */
