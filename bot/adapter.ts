@@ -14,7 +14,7 @@ import {
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { Config } from '../src/config';
-import { ValidationError } from '../src/errors';
+import { ForbiddenError, ValidationError } from '../src/errors';
 import type { Logger } from '../src/infra/logger';
 import { createTurnErrorHandler } from './errors';
 
@@ -62,14 +62,32 @@ export function checkActivity(body: unknown): void {
   }
 }
 
+/**
+ * Without an app id nothing proves who sent an activity, and the bot would post its replies to
+ * whatever serviceUrl it names: then only loopback serviceUrls (the Emulator, `npm run chat`, the
+ * console's Web Chat) are accepted.
+ */
+export function checkServiceUrl(body: unknown, authenticated: boolean): void {
+  if (authenticated) return;
+  const url = new URL((body as { serviceUrl: string }).serviceUrl);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && !url.hostname.startsWith('127.')) {
+    throw new ForbiddenError(
+      'Without MICROSOFT_APP_ID the bot only answers activities whose serviceUrl is on this machine ' +
+        '(127.0.0.1, localhost): set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD for a real channel.',
+    );
+  }
+}
+
 /** `POST /api/messages` on the existing restify server. */
 export function registerBotRoute(
   server: Server,
   adapter: CloudAdapter,
   logic: (context: TurnContext) => Promise<void>,
+  authenticated = false,
 ): void {
   server.post(MESSAGES_PATH, async (req: Request, res: Response) => {
     checkActivity(req.body);
+    checkServiceUrl(req.body, authenticated);
     await adapter.process(req, res, logic);
   });
 }

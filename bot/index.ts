@@ -21,7 +21,7 @@ import { createConversationHandler, createOptOutHandler } from './conversation';
 import { Personaliser } from './personalise';
 import { turnInfoOf, TurnPipeline } from './pipeline';
 import { BotProactiveSender } from './proactive';
-import { grantConfiguredRoles, MongoRoleStore } from './roles';
+import { gateRoles, grantConfiguredRoles, MongoRoleStore } from './roles';
 
 /** What an extra handler may need: built before the handlers, handed to their factory. */
 export interface BotParts {
@@ -73,7 +73,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
       contacts: core.contacts,
       events: core.events,
       segments,
-      roles,
+      roles: gateRoles(roles, Boolean(config.appId), config.allowUnauthenticatedAdmins),
       refs,
       clock: membership.clock,
       personalisation: config.personalisation,

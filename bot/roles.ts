@@ -1,6 +1,8 @@
 /**
  * Roles per workspace (`bot_roles`), and the start-up grants from config. A role held on
- * ANY_CHANNEL (`*`) applies on every channel: config may name a bare user id.
+ * ANY_CHANNEL (`*`) applies on every channel (grants made so before); a bare user id in config
+ * now means that user on the local channels only (the Emulator and `npm run chat`), because on
+ * a real channel anyone may pick any user id they like.
  */
 import type { Collection, Db } from 'mongodb';
 import { ANY_CHANNEL } from '../src/infra/repos/conversationRefs';
@@ -49,9 +51,30 @@ export class MongoRoleStore implements RoleStore {
  * first) counts as one, because user ids themselves contain colons on some channels (Teams:
  * `29:1a2b…`).
  */
-export function parseRoleEntry(entry: string): { channelId: string; userId: string } {
+export function parseRoleEntry(entry: string): { channelId: string; userId: string }[] {
   const m = /^([A-Za-z][\w-]*):(.+)$/.exec(entry);
-  return m?.[1] && m[2] ? { channelId: m[1], userId: m[2] } : { channelId: ANY_CHANNEL, userId: entry };
+  if (m?.[1] && m[2]) return [{ channelId: m[1], userId: m[2] }];
+  return LOCAL_CHANNELS.map((channelId) => ({ channelId, userId: entry }));
+}
+
+/** Where a bare user id in BOT_ADMINS / BOT_AGENTS applies. */
+export const LOCAL_CHANNELS = ['emulator', 'chat-cli'] as const;
+
+/**
+ * Without bot authentication anyone can post an activity as any user: then no one holds a role
+ * unless the operator explicitly allows it (and the route only accepts loopback serviceUrls).
+ */
+export function gateRoles(
+  roles: RoleStore,
+  authenticated: boolean,
+  allowUnauthenticated: boolean,
+): RoleStore {
+  if (authenticated || allowUnauthenticated) return roles;
+  return {
+    rolesOf: () => Promise.resolve([]),
+    grant: (ws, channelId, userId, role) => roles.grant(ws, channelId, userId, role),
+    holders: (ws, role) => roles.holders(ws, role),
+  };
 }
 
 /** Grants the roles config names (BOT_ADMINS, BOT_AGENTS); grants made in chat stay. */
@@ -61,8 +84,8 @@ export async function grantConfiguredRoles(
   configured: { admins: readonly string[]; agents: readonly string[] },
 ): Promise<void> {
   const grants = [
-    ...configured.admins.map((e) => ({ ...parseRoleEntry(e), role: 'admin' as const })),
-    ...configured.agents.map((e) => ({ ...parseRoleEntry(e), role: 'agent' as const })),
+    ...configured.admins.flatMap((e) => parseRoleEntry(e).map((g) => ({ ...g, role: 'admin' as const }))),
+    ...configured.agents.flatMap((e) => parseRoleEntry(e).map((g) => ({ ...g, role: 'agent' as const }))),
   ];
   for (const g of grants) await roles.grant(workspaceId, g.channelId, g.userId, g.role);
 }

@@ -142,7 +142,16 @@ export async function startApp(
     });
     registerCoreRoutes(server, core, () => draining);
     registerSegmentRoutes(server, { segments, membership });
-    registerBotRoute(server, bot.adapter, bot.logic);
+    registerBotRoute(server, bot.adapter, bot.logic, Boolean(config.bot.appId));
+    if (!config.bot.appId) {
+      log.warn(
+        `UNAUTHENTICATED BOT: MICROSOFT_APP_ID is not set, so anyone who can reach /api/messages can post ` +
+          `as any user. Only loopback serviceUrls are answered, and admin and agent roles are ` +
+          (config.bot.allowUnauthenticatedAdmins
+            ? 'ON because BOT_ALLOW_UNAUTHENTICATED_ADMINS=true: use this only on a machine you trust.'
+            : 'OFF (BOT_ALLOW_UNAUTHENTICATED_ADMINS=true turns them on for local use).'),
+      );
+    }
     const port = await listen(server, config.port, config.host);
     cleanups.push(() => closeServer(server));
     log.info(

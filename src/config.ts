@@ -55,6 +55,7 @@ const schema = z.object({
     .string()
     .regex(/^[^,\s]+(,[^,\s]+)*$/, 'a comma-separated list of user ids (channelId:userId or userId)')
     .optional(),
+  BOT_ALLOW_UNAUTHENTICATED_ADMINS: z.enum(['true', 'false'], { error: 'true or false' }).default('false'),
   HANDOFF_TIMEOUT_MS: int(1000, 86_400_000).default(300_000),
   TEMPLATES_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'templates')),
   BOT_PERSONALISATION: z.enum(['true', 'false'], { error: 'true or false' }).default('true'),
@@ -81,6 +82,8 @@ export interface Config {
     workspaceId: string;
     /** Users given the admin role at start-up: `channelId:userId` or a bare `userId` (any channel). */
     admins: string[];
+    /** Without an app id, honour admin/agent roles anyway (loopback serviceUrls only). */
+    allowUnauthenticatedAdmins: boolean;
     agents: string[];
     handoffTimeoutMs: number;
     /** Handlebars templates: greetings/ and offers/, each with a default.hbs. */
@@ -134,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       workspaceId: e.BOT_WORKSPACE_ID,
       admins: e.BOT_ADMINS?.split(',') ?? [],
       agents: e.BOT_AGENTS?.split(',') ?? [],
+      allowUnauthenticatedAdmins: e.BOT_ALLOW_UNAUTHENTICATED_ADMINS === 'true',
       handoffTimeoutMs: e.HANDOFF_TIMEOUT_MS,
       templatesDir: path.resolve(e.TEMPLATES_DIR),
       personalisation: e.BOT_PERSONALISATION === 'true',

@@ -7,11 +7,16 @@ import { ConflictError, NotFoundError } from '../../../src/errors';
 import { parseRule, RuleSyntaxError } from '../../../src/rules';
 import { contact, silentLog } from './harness';
 
+// A bare id is the user on the local channels only: on a real channel anyone can claim any id.
+const local = (userId: string) => [
+  { channelId: 'emulator', userId },
+  { channelId: 'chat-cli', userId },
+];
 test.each([
-  ['chat-admin', { channelId: '*', userId: 'chat-admin' }],
-  ['emulator:abc', { channelId: 'emulator', userId: 'abc' }],
-  ['msteams:29:1a2b', { channelId: 'msteams', userId: '29:1a2b' }],
-  ['29:1a2b', { channelId: '*', userId: '29:1a2b' }],
+  ['chat-admin', local('chat-admin')],
+  ['emulator:abc', [{ channelId: 'emulator', userId: 'abc' }]],
+  ['msteams:29:1a2b', [{ channelId: 'msteams', userId: '29:1a2b' }]],
+  ['29:1a2b', local('29:1a2b')],
 ])('role entry %j', (entry, expected) => expect(parseRoleEntry(entry)).toEqual(expected));
 
 const syntax = (() => {
