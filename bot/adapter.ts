@@ -63,6 +63,24 @@ export function checkActivity(body: unknown): void {
 }
 
 /**
+ * A channel may send `from.name: 12345`; replies echo the accounts back, and the connector client
+ * refuses a name that is not text, so the bot fell silent. Names become text (or go) here.
+ */
+function normaliseNames(activity: Record<string, unknown>): void {
+  const accounts = [
+    activity.from,
+    activity.recipient,
+    ...(Array.isArray(activity.membersAdded) ? activity.membersAdded : []),
+  ];
+  for (const a of accounts) {
+    if (typeof a !== 'object' || a === null || !('name' in a)) continue;
+    const account = a as { name?: unknown };
+    if (typeof account.name === 'number') account.name = String(account.name);
+    else if (typeof account.name !== 'string') delete account.name;
+  }
+}
+
+/**
  * Without an app id nothing proves who sent an activity, and the bot would post its replies to
  * whatever serviceUrl it names: then only loopback serviceUrls (the Emulator, `npm run chat`, the
  * console's Web Chat) are accepted.
@@ -88,6 +106,7 @@ export function registerBotRoute(
   server.post(MESSAGES_PATH, async (req: Request, res: Response) => {
     checkActivity(req.body);
     checkServiceUrl(req.body, authenticated);
+    normaliseNames(req.body as Record<string, unknown>);
     await adapter.process(req, res, logic);
   });
 }

@@ -38,7 +38,10 @@ const schema = z.object({
   MEMORY_SERVER_RETRY_HOURS: int(0, 24 * 365).default(24),
   AGENDA_PROCESS_EVERY_MS: int(50, 3_600_000).default(1000),
   SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
-  ADMIN_API_KEY: z.string().min(16, 'at least 16 characters').optional(),
+  ADMIN_API_KEY: z
+    .string()
+    .regex(/^\S{16,}$/, 'at least 16 characters, without spaces')
+    .optional(),
   MICROSOFT_APP_ID: z.string().optional(),
   MICROSOFT_APP_PASSWORD: z.string().optional(),
   MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
@@ -98,6 +101,8 @@ export interface Config {
   version: string;
 }
 
+const SECRETS = new Set(['ADMIN_API_KEY', 'MICROSOFT_APP_PASSWORD', 'MONGODB_URI']);
+
 /** Empty strings count as unset, the way `.env` files and shells usually mean them. */
 function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => !!e[1]));
@@ -108,9 +113,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
-    throw new ConfigError(
-      `Invalid ${name}=${JSON.stringify(env[name] ?? '')}: ${issue?.message ?? 'invalid'}`,
-    );
+    // A secret's value never reaches a log or a terminal, even when it is wrong.
+    const raw = env[name] ?? '';
+    const shown = SECRETS.has(name) ? `(hidden, ${raw.length} characters)` : JSON.stringify(raw);
+    throw new ConfigError(`Invalid ${name}=${shown}: ${issue?.message ?? 'invalid'}`);
   }
   const e = parsed.data;
   if (e.DB_ENGINE === 'uri' && !e.MONGODB_URI) {

@@ -187,3 +187,27 @@ test('events: per-item results with HTTP 200; over 1000 → 400 BATCH_TOO_LARGE;
   const rb = await call('POST', '/events', keyB, [{ eventId: 'b1', ...p, contactId: idB }]);
   expect(rb.body.results[0]!.status).toBe('applied');
 });
+
+test('a 20,000-deep event body is that item invalid, not a 500 mid-batch (issue 16)', async () => {
+  const id = (await call('POST', '/contacts', keyA, { name: 'Deep' })).body._id;
+  // Written out by hand: JSON.stringify itself overflows the stack at this depth.
+  const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+  const item = (eventId: string, type: string, data: string) =>
+    `{"eventId":"${eventId}","type":"${type}","contactId":"${id}","data":${data}}`;
+  const body = `[${item('d1', 'lead_score.set', '{"score":5}')},${item('d2', 'custom', deep)},${item('d3', 'lead_score.set', '{"score":7}')}]`;
+  const res = await fetch(`${base}/events`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${keyA}`, 'content-type': 'application/json' },
+    body,
+  });
+  expect(res.status).toBe(200);
+  const r = { body: (await res.json()) as { results: unknown[] } };
+  expect(r.body.results).toMatchObject([
+    { status: 'applied' },
+    {
+      status: 'invalid',
+      error: { code: 'VALIDATION_FAILED', message: expect.stringMatching(/nested more than 32/) },
+    },
+    { status: 'applied' },
+  ]);
+});

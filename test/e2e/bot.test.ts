@@ -136,6 +136,12 @@ test('a malformed activity is a 400 with a clear message and changes nothing', a
   expect((await contacts()).length).toBe(before);
 });
 
+test('a sender whose name is not text (12345) still gets an answer (issue 16)', async () => {
+  const r = await user('num', 'x').post({ type: 'message', text: 'hi', from: { id: 'num', name: 12345 } });
+  expect(r.status).toBe(200);
+  expect(texts(r).join(' ')).toMatch(/Hello 12345/);
+});
+
 test('an unknown command and an over-long rule get a clear reply and change nothing', async () => {
   const admin = user('chat-admin', 'Ada Admin');
   const before = await segmentNames();

@@ -37,11 +37,16 @@ describe('loadConfig', () => {
     ['PORT', '1.5', /PORT/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL="loud".*"info"/],
     ['DB_ENGINE', 'ferretdb', /DB_ENGINE="ferretdb".*"java-server"/],
-    ['MONGODB_URI', 'http://x', /MONGODB_URI="http:\/\/x": must start with mongodb:\/\//],
+    ['MONGODB_URI', 'http://x', /MONGODB_URI=\(hidden, 8 characters\): must start with mongodb:\/\//],
     ['DB_NAME', 'a.b', /DB_NAME="a.b": letters, digits/],
     ['JAVA_SERVER_HEAP', 'lots', /JAVA_SERVER_HEAP="lots": a JVM heap size/],
     ['AGENDA_PROCESS_EVERY_MS', '10', /AGENDA_PROCESS_EVERY_MS="10": must be a whole number from 50/],
-    ['ADMIN_API_KEY', 'short', /ADMIN_API_KEY="short": at least 16 characters/],
+    ['ADMIN_API_KEY', 'short', /ADMIN_API_KEY=\(hidden, 5 characters\): at least 16 characters/],
+    [
+      'ADMIN_API_KEY',
+      ' '.repeat(16),
+      /ADMIN_API_KEY=\(hidden, 16 characters\): at least 16 characters, without spaces/,
+    ],
     ['BOT_PERSONALISATION', 'yes', /BOT_PERSONALISATION="yes": true or false/],
   ])('rejects %s=%s with one line naming it', (name, value, message) => {
     const run = () => loadConfig({ [name]: value });
@@ -51,6 +56,18 @@ describe('loadConfig', () => {
       run();
     } catch (e) {
       expect((e as Error).message).not.toContain('\n');
+    }
+  });
+
+  test.each([
+    ['ADMIN_API_KEY', 'short-secret'],
+    ['MONGODB_URI', 'http://user:hunter2@db'],
+  ])('a wrong %s is reported without its value', (name, value) => {
+    expect.assertions(1);
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      expect((e as Error).message).not.toContain(value);
     }
   });
 

@@ -22,6 +22,18 @@ import {
 
 export const MAX_BATCH = 1000;
 const MAX_CUSTOM_JSON = 16_384;
+/** 20,000 levels of nesting overflowed the stack (a 500 mid-batch); real data is shallow. */
+const MAX_DATA_DEPTH = 32;
+
+/** Without recursion, so a hostile depth cannot overflow the stack here either. */
+function nestedDeeperThan(value: unknown, max: number): boolean {
+  let level: unknown[] = [value];
+  for (let depth = 0; level.length > 0; depth++) {
+    if (depth > max) return true;
+    level = level.flatMap((v) => (v !== null && typeof v === 'object' ? Object.values(v) : []));
+  }
+  return false;
+}
 
 export interface EventServiceDeps {
   events: EventRepo;
@@ -138,6 +150,9 @@ export class EventService {
   }
 
   private async toStored(workspaceId: string, e: EventEnvelope): Promise<StoredEvent> {
+    if (nestedDeeperThan(e.data, MAX_DATA_DEPTH)) {
+      throw validationError([{ path: 'data', problem: `nested more than ${MAX_DATA_DEPTH} levels deep` }]);
+    }
     const data: unknown = parseOrThrow(EVENT_DATA[e.type], e.data, 'data');
     const base = {
       _id: this.deps.events.newId(),
