@@ -67,11 +67,8 @@ export function checkActivity(body: unknown): void {
  * refuses a name that is not text, so the bot fell silent. Names become text (or go) here.
  */
 function normaliseNames(activity: Record<string, unknown>): void {
-  const accounts = [
-    activity.from,
-    activity.recipient,
-    ...(Array.isArray(activity.membersAdded) ? activity.membersAdded : []),
-  ];
+  const added: unknown[] = Array.isArray(activity.membersAdded) ? (activity.membersAdded as unknown[]) : [];
+  const accounts: unknown[] = [activity.from, activity.recipient, ...added];
   for (const a of accounts) {
     if (typeof a !== 'object' || a === null || !('name' in a)) continue;
     const account = a as { name?: unknown };
