@@ -108,5 +108,7 @@ export const RULE_LIMITS = {
   maxListValues: 1000,
   maxTextLength: 10_000,
   maxStringLength: 1000,
+  /** All `contains` / `not contains` / `ends with` literals together (see cost.ts). */
+  maxSubstringChars: 2000,
   maxRelativeAmount: 100_000,
 } as const;

@@ -11,6 +11,7 @@
  * around a single operand a one-child AND group, which is how one-child groups round-trip.
  */
 import { RULE_LIMITS, type Group, type Rule } from './ast';
+import { costProblem } from './cost';
 import { parseCondition } from './condition';
 import { RuleSyntaxError } from './errors';
 import { Lexer, isWord } from './lexer';
@@ -128,5 +129,8 @@ export function parseRule(text: string): Rule {
       `at most ${max} characters`,
     );
   }
-  return new Parser(text).parse();
+  const rule = new Parser(text).parse();
+  const costly = costProblem(rule);
+  if (costly) throw new RuleSyntaxError(`rule ${costly}`, 1, 1, 'shorter contains / ends with texts');
+  return rule;
 }

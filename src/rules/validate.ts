@@ -2,6 +2,7 @@
  * validateRule: untrusted JSON (an API body) to a validated AST. Every problem is collected with
  * its path; the result is a fresh object holding only known keys, so nothing hostile survives.
  */
+import { costProblem } from './cost';
 import { OPERATORS, RULE_LIMITS, type Condition, type Group, type Operator, type Rule } from './ast';
 import { lookupField } from './catalogue';
 import { describeFound, isOperatorAllowed, valueKind } from './checks';
@@ -126,6 +127,8 @@ export function validateRule(json: unknown): Rule {
     rule = v.node(json, '', 1);
     const max = RULE_LIMITS.maxConditions;
     if (v.conditions > max) v.report('', `too many conditions: at most ${max}, found ${v.conditions}`);
+    const costly = rule && v.problems.length === 0 ? costProblem(rule) : undefined;
+    if (costly) v.report('', costly);
   } catch (e) {
     // Enough: the list is full. Anything else came from a getter or proxy in non-JSON input.
     if (!(e instanceof Enough)) v.problems.push({ path: '', message: 'could not be read as a rule' });

@@ -15,3 +15,9 @@ test.each([
   expect(r.body.error.code).toBe(code);
   expect(JSON.stringify(r.body)).not.toMatch(/secret internals|at .*\.ts/);
 });
+
+test("MongoDB's MaxTimeMSExpired (code 50) is a 429 QUERY_TOO_SLOW, not a 500", () => {
+  const { status, body } = toHttpError(Object.assign(new Error('operation exceeded time limit'), { code: 50 }));
+  expect(status).toBe(429);
+  expect(body.error.code).toBe('QUERY_TOO_SLOW');
+});

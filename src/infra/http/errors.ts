@@ -31,6 +31,11 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody } {
     const error = { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
     return { status: err.status, body: { error } };
   }
+  // MongoDB's MaxTimeMSExpired: a query over its deadline (see PREVIEW_MAX_MS).
+  if ((err as { code?: unknown })?.code === 50) {
+    const message = 'The query took too long and was stopped: narrow the rule (fewer or shorter text tests).';
+    return { status: 429, body: { error: { code: 'QUERY_TOO_SLOW', message } } };
+  }
   const r = err as RestifyLikeError;
   const status = typeof r?.statusCode === 'number' ? r.statusCode : 500;
   if (status >= 400 && status < 500) {

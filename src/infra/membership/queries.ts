@@ -23,6 +23,13 @@ export interface Preview {
 }
 
 const SUMMARY = { projection: { _id: 1, name: 1, email: 1 } } as const;
+/**
+ * A deadline for the queries a rule typed by a user runs (preview, impact). MongoDB stops the
+ * query and answers MaxTimeMSExpired (a 429 QUERY_TOO_SLOW); mongo-java-server ignores it, which
+ * is why rules also have a cost budget (src/rules/cost.ts).
+ */
+export const PREVIEW_MAX_MS = 10_000;
+const DEADLINE = { maxTimeMS: PREVIEW_MAX_MS } as const;
 
 export class SegmentQueries {
   constructor(
@@ -38,18 +45,24 @@ export class SegmentQueries {
     const filter = compileMongo(rule, this.clock(), ws.ctx) as Filter<ContactDoc>;
     const matching: Filter<ContactDoc> = { $and: [{ workspaceId }, filter] };
     const [count, sample] = await Promise.all([
-      this.c.contacts.countDocuments(matching),
-      this.c.contacts.find(matching, SUMMARY).sort({ _id: 1 }).limit(sampleSize).toArray(),
+      this.c.contacts.countDocuments(matching, DEADLINE),
+      this.c.contacts
+        .find(matching, { ...SUMMARY, ...DEADLINE })
+        .sort({ _id: 1 })
+        .limit(sampleSize)
+        .toArray(),
     ]);
     const result: Preview = { count, sample: sample.map(summary) };
     if (editOf) {
       const [enter, exit] = await Promise.all([
-        this.c.contacts.countDocuments({
-          $and: [{ workspaceId }, filter, { 'segments.segmentId': { $ne: editOf } }],
-        }),
-        this.c.contacts.countDocuments({
-          $and: [{ workspaceId }, { 'segments.segmentId': editOf }, { $nor: [filter] }],
-        }),
+        this.c.contacts.countDocuments(
+          { $and: [{ workspaceId }, filter, { 'segments.segmentId': { $ne: editOf } }] },
+          DEADLINE,
+        ),
+        this.c.contacts.countDocuments(
+          { $and: [{ workspaceId }, { 'segments.segmentId': editOf }, { $nor: [filter] }] },
+          DEADLINE,
+        ),
       ]);
       result.impact = { enter, exit };
     }

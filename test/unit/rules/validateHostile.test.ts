@@ -1,4 +1,5 @@
 import { RuleValidationError } from '../../../src/rules/errors';
+import { parseRule } from '../../../src/rules/parser';
 import { validateRule } from '../../../src/rules/validate';
 import { jc as c, jg as g, nestedJson } from './build';
 import { problems } from './expectError';
@@ -93,5 +94,34 @@ describe('validateRule survives hostile input', () => {
     ['undefined', () => undefined],
   ])('%s', (_name, make) => {
     expect(() => validateRule(make())).toThrow(RuleValidationError);
+  });
+});
+
+describe('cost budget (issue 16): substring tests are budgeted together', () => {
+  const contains = (n: number, len: number) => ({
+    kind: 'group',
+    op: 'or',
+    children: Array.from({ length: n }, () => ({
+      kind: 'condition',
+      field: 'custom.bio',
+      operator: 'contains',
+      value: 'z'.repeat(len),
+    })),
+  });
+
+  test('4 × 50 contains of 999 characters (97 s of database time before) is refused', () => {
+    const rule = { kind: 'group', op: 'or', children: Array.from({ length: 4 }, () => contains(50, 999)) };
+    expect(() => validateRule(rule)).toThrow(/too costly: .* at most 2000 characters .* found 199800/);
+  });
+
+  test('up to the budget is fine; anchored and exact text is not counted', () => {
+    expect(() => validateRule(contains(2, 1000))).not.toThrow();
+    expect(() => validateRule(contains(3, 1000))).toThrow(/too costly/);
+    expect(() =>
+      parseRule(Array.from({ length: 5 }, () => `name starts with "${'a'.repeat(900)}"`).join(' OR ')),
+    ).not.toThrow();
+    expect(() =>
+      parseRule(Array.from({ length: 3 }, () => `name ends with "${'a'.repeat(900)}"`).join(' OR ')),
+    ).toThrow(/line 1, column 1: rule too costly/);
   });
 });
