@@ -132,6 +132,9 @@ final class SecondaryIndex<P> extends Index<P> {
   synchronized Set<P> positions(List<Object[][]> ranges) {
     Set<P> out = new LinkedHashSet<>();
     for (Object[][] range : ranges) {
+      // Crossed bounds ({$gt: 5, $lt: 1}) match nothing, as a scan finds; TreeMap.subMap would
+      // throw "fromKey > toKey" and fail the query instead.
+      if (KeyOrder.INSTANCE.compare(range[0], range[1]) > 0) continue;
       NavigableMap<Object[], Map<Object, P>> sub = entries.subMap(range[0], true, range[1], true);
       for (Map<Object, P> docs : sub.values()) out.addAll(docs.values());
     }
