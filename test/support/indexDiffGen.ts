@@ -36,11 +36,17 @@ const MISSING = Symbol('missing');
 export const anyScalar: Gen = (r) => r.pick([str, date, bool, oid, NUMBERS])(r);
 
 /**
- * Mostly `main`; sometimes missing, null, another type, an empty array or an array of values.
+ * Mostly `main`; sometimes missing, null, another type, an empty array or an array of values
+ * (with `nested`, also arrays inside the array, such as [[]] or [['a']]).
  * `scalar` fields never hold arrays (as the project's number and date fields): an index on them
  * stays single-key, which is the only case where both sides of a range narrow the lookup.
  */
-function shaped(main: Gen, scalar = false): Gen {
+function shaped(main: Gen, scalar = false, nested = true): Gen {
+  const element: Gen = (r) => {
+    const p = r.next();
+    if (p < 0.75 || (p >= 0.9 && !nested)) return main(r);
+    return p < 0.9 ? anyScalar(r) : r.pick([[], [main(r)], [main(r), anyScalar(r)]]);
+  };
   return (r) => {
     const p = r.next() * (scalar ? 0.8 : 1);
     if (p < 0.55) return main(r);
@@ -48,7 +54,7 @@ function shaped(main: Gen, scalar = false): Gen {
     if (p < 0.72) return null;
     if (p < 0.8) return anyScalar(r);
     if (p < 0.86) return [];
-    return Array.from({ length: 1 + r.int(3) }, () => (r.chance(0.8) ? main(r) : anyScalar(r)));
+    return Array.from({ length: 1 + r.int(3) }, () => element(r));
   };
 }
 
@@ -66,11 +72,21 @@ export const FIELD_VALUES: Record<string, Gen> = {
   score: shaped(NUMBERS, true),
   at: shaped(date, true),
   tags: (r) => (r.chance(0.6) ? Array.from({ length: r.int(5) }, () => str(r)) : shaped(str)(r)),
-  segments: (r) => (r.chance(0.65) ? Array.from({ length: r.int(4) }, () => segment(r)) : shaped(segment)(r)),
+  // No arrays inside `segments`: mongo-java-server's matcher finds {'segments.segmentId': 's1'} in
+  // [[{segmentId: 's1'}]] (MongoDB does not), the index does not; the project never stores that.
+  segments: (r) =>
+    r.chance(0.65) ? Array.from({ length: r.int(4) }, () => segment(r)) : shaped(segment, false, false)(r),
   flag: shaped(bool),
   email: (r) => (r.chance(0.5) ? `${str(r)}@x` : MISSING),
   ref: shaped(oid),
-  profile: (r) => (r.chance(0.7) ? strip({ city: shaped(str)(r), age: shaped(NUMBERS)(r) }) : shaped(str)(r)),
+  profile: (r) =>
+    r.chance(0.7)
+      ? strip({
+          city: shaped(str)(r),
+          age: shaped(NUMBERS)(r),
+          list: r.chance(0.3) ? r.pick([[], [[]], ['a']]) : MISSING,
+        })
+      : shaped(str)(r),
   'profile.city': shaped(str),
 };
 

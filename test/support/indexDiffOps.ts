@@ -10,7 +10,7 @@ import { BSON, type Collection, type Document } from 'mongodb';
 
 const { EJSON } = BSON;
 import type { Rng } from './rng';
-import { newDocument, newId } from './indexDiffGen';
+import { newDocument, newId, SEGMENT_IDS } from './indexDiffGen';
 import { filterGen, updateGen, type Seen } from './indexDiffQueries';
 
 export interface Pair {
@@ -94,8 +94,10 @@ export class OpGen {
     if (p < 58) return op('updateOne', [f, u], (c, w) => c.updateOne(w(f), u).then(counts));
     if (p < 64) return op('updateMany', [f, u], (c, w) => c.updateMany(w(f), u).then(counts));
     if (p < 69) return this.upsert(u);
-    if (p < 71) return op('deleteOne', f, (c, w) => c.deleteOne(w(f)).then((x) => x.deletedCount));
-    if (p < 72) return op('deleteMany', f, (c, w) => c.deleteMany(w(f)).then((x) => x.deletedCount));
+    // Deletes also need a segment and a flag, so that the collection never empties out.
+    const d = { $and: [f, { 'segments.segmentId': r.pick(SEGMENT_IDS) }, { flag: r.chance(0.5) }] };
+    if (p < 71) return op('deleteOne', d, (c, w) => c.deleteOne(w(d)).then((x) => x.deletedCount));
+    if (p < 72) return op('deleteMany', d, (c, w) => c.deleteMany(w(d)).then((x) => x.deletedCount));
     if (p < 81) {
       const o = r.chance(0.3) ? { skip: r.int(3), limit: 1 + r.int(10) } : {};
       return op('countDocuments', [f, o], (c, w) => c.countDocuments(w(f), o));

@@ -48,10 +48,16 @@ final class SecondaryIndex<P> extends Index<P> {
       List<Object> values = new ArrayList<>();
       if (raw instanceof Collection<?> c) {
         multikey[i] = true;
-        for (Object v : c) values.add(KeyOrder.normalize(v));
+        for (Object v : c) {
+          Object n = KeyOrder.normalize(v);
+          // The matcher's $in also looks into an array inside the array ({$in: ['a']} matches
+          // [['a']]): index the inner values too, so such a document stays a candidate.
+          if (n instanceof Collection<?> inner) for (Object x : inner) values.add(KeyOrder.keyElement(x));
+          values.add(KeyOrder.keyElement(n));
+        }
         if (values.isEmpty()) values.add(null);
       } else {
-        values.add(KeyOrder.normalize(raw));
+        values.add(KeyOrder.keyElement(KeyOrder.normalize(raw)));
       }
       perPath.add(new ArrayList<>(new LinkedHashSet<>(values)));
     }
