@@ -137,3 +137,29 @@ test(`${H2_OPS} + ${H2_OPS_AFTER_RESTART} random operations on an H2 file, then 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 300_000);
+
+test('the minimal cases the differential found answer as a scan does', async () => {
+  const t = await openTestDb('secidxmin');
+  try {
+    const c = t.db.collection<{ _id: number; [key: string]: unknown }>('c');
+    await c.createIndex({ score: 1 });
+    await c.createIndex({ code: 1 }, { unique: true, sparse: true });
+    await c.createIndex({ profile: 1 });
+    await c.insertMany([
+      { _id: 1, score: 3, code: 'c1', profile: { list: [] } },
+      { _id: 2, score: 1, profile: { list: [[]] } },
+      { _id: 3, score: 5, code: 'x2' },
+    ]);
+    // Crossed bounds on a single-key index: TreeMap.subMap threw "fromKey > toKey".
+    expect(await c.find({ score: { $gt: 4, $lt: 2 } }).toArray()).toEqual([]);
+    // The server's own unique-index lookup: two regexes could not be ordered; null missed the sparse gaps.
+    expect(await c.distinct('_id', { code: { $in: [/^c/, /2$/] } })).toEqual([1, 3]);
+    expect(await c.distinct('_id', { code: { $in: [null, 'c1'] } })).toEqual([1, 2]);
+    // Keys with empty arrays in sub-documents compared unequal to themselves: "Found no position".
+    await c.updateOne({ _id: 2 }, { $set: { 'profile.list': ['a'] } });
+    expect(await c.deleteMany({ _id: { $in: [1, 2] } })).toMatchObject({ deletedCount: 2 });
+    expect(await c.find({}, { projection: { _id: 1 } }).toArray()).toEqual([{ _id: 3 }]);
+  } finally {
+    await t.close();
+  }
+});
