@@ -17,8 +17,8 @@ import { Rng } from '../../support/rng';
 
 const OPS = 2_000;
 /** The H2 file server runs fewer (it is slower), then more after its restart. */
-const H2_OPS = 1_000;
-const H2_OPS_AFTER_RESTART = 400;
+const H2_OPS = 600;
+const H2_OPS_AFTER_RESTART = 300;
 const javaServer = process.env.SEGMENTS_TEST_ENGINE === 'java-server';
 
 /** Half are created before the first documents (kept up to date), half after (built from them). */
