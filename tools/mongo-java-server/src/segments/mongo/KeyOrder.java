@@ -20,6 +20,21 @@ final class KeyOrder implements Comparator<Object[]> {
   static final Object LOWEST = new Object();
   static final Object HIGHEST = new Object();
 
+  /**
+   * Stands for every value a lookup never asks for: sub-documents, arrays inside arrays, regexes,
+   * timestamps... (the planner only looks up scalars, see {@link QueryPlan#isScalar}). The
+   * server's ValueComparator cannot order them as keys: it compares an array by its smallest
+   * element, [] against [] (also inside a document) gives -1 both ways, and two regexes throw.
+   * With such keys the TreeMap lost entries, and deleting {profile: {x: []}} with an index on
+   * profile failed with "Found no position". Sorts above every value, below HIGHEST.
+   */
+  static final Object NON_SCALAR = new Object() {
+    @Override
+    public String toString() {
+      return "NON_SCALAR";
+    }
+  };
+
   /** Just before (low) or after (high) every value of {@code sample}'s type. */
   record TypeEdge(Object sample, boolean high) {}
 
@@ -28,6 +43,11 @@ final class KeyOrder implements Comparator<Object[]> {
   /** The value as the server stores it in an index: numbers as doubles, missing as null. */
   static Object normalize(Object value) {
     return new KeyValue(Collections.singletonList(value)).normalized().get(0);
+  }
+
+  /** A normalized value as an index key element: scalars and null as they are, the rest as NON_SCALAR. */
+  static Object keyElement(Object normalized) {
+    return normalized == null || QueryPlan.isScalar(normalized) ? normalized : NON_SCALAR;
   }
 
   /** Numbers compare with numbers; everything else only with its own class (as the matcher does). */
@@ -50,6 +70,8 @@ final class KeyOrder implements Comparator<Object[]> {
     if (a == b) return 0;
     if (a == LOWEST || b == HIGHEST) return -1;
     if (a == HIGHEST || b == LOWEST) return 1;
+    if (a == NON_SCALAR) return 1;
+    if (b == NON_SCALAR) return -1;
     if (a instanceof TypeEdge e) return edgeVersus(e, b);
     if (b instanceof TypeEdge e) return -edgeVersus(e, a);
     return Integer.signum(ValueComparator.asc().compare(a, b));

@@ -4,6 +4,7 @@ import de.bwaldvogel.mongo.backend.AbstractMongoCollection;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.bson.Document;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,7 +39,7 @@ final class Planner {
     for (Index<P> index : indexes) {
       if (!index.isUnique()) continue;
       found = uniqueLookup(index, plan);
-      if (found == null && index.canHandle(query)) found = toSet(index.getPositions(query));
+      if (found == null && plainLookup(query) && index.canHandle(query)) found = toSet(index.getPositions(query));
       if (found != null) {
         used = index.getName();
         break;
@@ -86,6 +87,22 @@ final class Planner {
     Set<P> out = new LinkedHashSet<>();
     for (Document lookup : lookups) index.getPositions(lookup).forEach(out::add);
     return out;
+  }
+
+  /**
+   * Whether the server's own unique-index lookup gives the scan's answer for this query: only
+   * when every value is a scalar, null or an {@code $in} of scalars. Its other paths differ from
+   * the matcher: an {@code $in} of two regexes fails ("can't compare BsonRegularExpression"), an
+   * {@code $in} with null on a sparse index misses the documents without the field, and a regex
+   * sees only string keys while the matcher also matches numbers ({@code {_id: /1/}} finds _id 1).
+   */
+  static boolean plainLookup(Document query) {
+    for (Object v : query.values()) {
+      if (v == null || QueryPlan.isScalar(v)) continue;
+      if (!(v instanceof Document d) || d.size() != 1 || !(d.get("$in") instanceof Collection<?> in)) return false;
+      for (Object x : in) if (!QueryPlan.isScalar(x)) return false;
+    }
+    return true;
   }
 
   private static <P> Set<P> toSet(Iterable<P> positions) {

@@ -48,10 +48,16 @@ final class SecondaryIndex<P> extends Index<P> {
       List<Object> values = new ArrayList<>();
       if (raw instanceof Collection<?> c) {
         multikey[i] = true;
-        for (Object v : c) values.add(KeyOrder.normalize(v));
+        for (Object v : c) {
+          Object n = KeyOrder.normalize(v);
+          // The matcher's $in also looks into an array inside the array ({$in: ['a']} matches
+          // [['a']]): index the inner values too, so such a document stays a candidate.
+          if (n instanceof Collection<?> inner) for (Object x : inner) values.add(KeyOrder.keyElement(x));
+          values.add(KeyOrder.keyElement(n));
+        }
         if (values.isEmpty()) values.add(null);
       } else {
-        values.add(KeyOrder.normalize(raw));
+        values.add(KeyOrder.keyElement(KeyOrder.normalize(raw)));
       }
       perPath.add(new ArrayList<>(new LinkedHashSet<>(values)));
     }
@@ -132,6 +138,9 @@ final class SecondaryIndex<P> extends Index<P> {
   synchronized Set<P> positions(List<Object[][]> ranges) {
     Set<P> out = new LinkedHashSet<>();
     for (Object[][] range : ranges) {
+      // Crossed bounds ({$gt: 5, $lt: 1}) match nothing, as a scan finds; TreeMap.subMap would
+      // throw "fromKey > toKey" and fail the query instead.
+      if (KeyOrder.INSTANCE.compare(range[0], range[1]) > 0) continue;
       NavigableMap<Object[], Map<Object, P>> sub = entries.subMap(range[0], true, range[1], true);
       for (Map<Object, P> docs : sub.values()) out.addAll(docs.values());
     }
