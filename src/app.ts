@@ -9,6 +9,7 @@ import type { Connection } from 'mongoose';
 import { registerBotRoute } from '../bot/adapter';
 import { createBot, type Bot } from '../bot';
 import { createHandoff, type HandoffModule } from '../bot/handoff';
+import { setupDirectLine } from '../bot/directline';
 import type { Config } from './config';
 import { provideDatabase, type ProvidedDatabase } from './infra/db/chain';
 import { closeServer, createHttpServer, listen } from './infra/http/server';
@@ -129,7 +130,18 @@ export async function startApp(
     registerCoreRoutes(server, core);
     registerSegmentRoutes(server, { segments, membership });
     registerBotRoute(server, bot.adapter, bot.logic);
+    let boundPort = 0;
+    if (!config.bot.appId) {
+      await setupDirectLine(server, {
+        db,
+        authenticate: (key) => core.apiKeys.authenticate(key),
+        host: config.host,
+        port: () => boundPort,
+        log: log.child({ component: 'directline' }),
+      });
+    }
     const port = await listen(server, config.port, config.host);
+    boundPort = port;
     cleanups.push(() => closeServer(server));
     log.info(
       { port, host: config.host, engine: provided.engine },
