@@ -17,6 +17,7 @@ import type { Logger } from './infra/logger';
 import { connectMongo, pingMongo } from './infra/mongo';
 import { createCoreServices, registerCoreRoutes } from './api';
 import { registerSegmentRoutes } from './api/segments';
+import { registerOpenApi } from './api/openapi';
 import { SegmentService } from './domain/segments/service';
 import { startLoop } from './infra/loop';
 import { Membership } from './infra/membership';
@@ -129,6 +130,7 @@ export async function startApp(
     });
     registerCoreRoutes(server, core);
     registerSegmentRoutes(server, { segments, membership });
+    registerOpenApi(server, config.version);
     registerBotRoute(server, bot.adapter, bot.logic);
     let boundPort = 0;
     if (!config.bot.appId) {
