@@ -18,6 +18,7 @@ import { connectMongo, pingMongo } from './infra/mongo';
 import { createCoreServices, registerCoreRoutes } from './api';
 import { registerSegmentRoutes } from './api/segments';
 import { registerOpenApi } from './api/openapi';
+import { registerConsole } from './console';
 import { SegmentService } from './domain/segments/service';
 import { startLoop } from './infra/loop';
 import { Membership } from './infra/membership';
@@ -131,6 +132,7 @@ export async function startApp(
     registerCoreRoutes(server, core);
     registerSegmentRoutes(server, { segments, membership });
     registerOpenApi(server, config.version);
+    registerConsole(server, config.projectRoot);
     registerBotRoute(server, bot.adapter, bot.logic);
     let boundPort = 0;
     if (!config.bot.appId) {
