@@ -19,7 +19,7 @@ type Operation = {
 };
 type Doc = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
-const RUNS_PER_OPERATION = 15;
+const RUNS_PER_OPERATION = 10;
 let app: App;
 let doc: Doc;
 const ids: Record<string, string[]> = { contact: [], segment: [], list: [] };
@@ -140,4 +140,4 @@ test('fuzzing every operation from the document: no 5xx, only documented statuse
   expect(requests).toBeGreaterThan(100);
   // Schema-shaped requests get through validation: most operations succeeded at least once.
   expect(succeeded.size).toBeGreaterThanOrEqual(15);
-});
+}, 120_000); // ~220 requests: a few seconds alone, much more when the machine is busy
