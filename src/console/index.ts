@@ -73,6 +73,8 @@ export function registerConsole(server: Server, projectRoot: string): void {
     );
   };
 
-  server.get('/', (_req: Request, res: Response, next: Next) => send(res, next, path.join(dir, 'index.html')));
+  server.get('/', (_req: Request, res: Response, next: Next) =>
+    send(res, next, path.join(dir, 'index.html')),
+  );
   server.get('/console/*', (req: Request, res: Response, next: Next) => send(res, next, fileOf(req.path())));
 }
