@@ -136,13 +136,14 @@ export async function startApp(
     registerBotRoute(server, bot.adapter, bot.logic);
     let boundPort = 0;
     if (!config.bot.appId) {
-      await setupDirectLine(server, {
+      const purge = await setupDirectLine(server, {
         db,
         authenticate: (key) => core.apiKeys.authenticate(key),
         host: config.host,
         port: () => boundPort,
         log: log.child({ component: 'directline' }),
       });
+      cleanups.push(() => purge.stop());
     }
     const port = await listen(server, config.port, config.host);
     boundPort = port;

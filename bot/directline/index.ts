@@ -6,6 +6,7 @@
 import type { Db } from 'mongodb';
 import type { Server } from 'restify';
 import type { Logger } from '../../src/infra/logger';
+import { startLoop, type Loop } from '../../src/infra/loop';
 import { registerDirectLine } from './routes';
 import { DirectLineStore } from './store';
 
@@ -13,6 +14,8 @@ export { DIRECTLINE_PREFIX } from './routes';
 
 /** Tokens live an hour; Web Chat refreshes them long before. */
 const TOKEN_TTL_MS = 60 * 60 * 1000;
+/** Expired conversations are deleted with their activities, checked this often. */
+const PURGE_EVERY_MS = 10 * 60 * 1000;
 
 export interface DirectLineSetup {
   db: Db;
@@ -28,7 +31,8 @@ export function selfUrl(host: string, port: number): string {
   return `http://${h.includes(':') ? `[${h}]` : h}:${port}`;
 }
 
-export async function setupDirectLine(server: Server, s: DirectLineSetup): Promise<DirectLineStore> {
+/** Registers the routes; the returned loop purges expired conversations (stop it on shutdown). */
+export async function setupDirectLine(server: Server, s: DirectLineSetup): Promise<Loop> {
   const store = new DirectLineStore(s.db, TOKEN_TTL_MS);
   await store.ensureIndexes();
   registerDirectLine(server, {
@@ -37,5 +41,5 @@ export async function setupDirectLine(server: Server, s: DirectLineSetup): Promi
     selfUrl: () => selfUrl(s.host, s.port()),
     log: s.log,
   });
-  return store;
+  return startLoop('directline-purge', PURGE_EVERY_MS, () => store.purgeExpired(new Date()), s.log);
 }

@@ -56,6 +56,7 @@ export class DirectLineStore {
 
   async ensureIndexes(): Promise<void> {
     await this.conversations.createIndex({ tokenHash: 1 }, { unique: true });
+    await this.conversations.createIndex({ expiresAt: 1 });
     await this.activities.createIndex({ conversationId: 1, watermark: 1 }, { unique: true });
   }
 
@@ -125,6 +126,24 @@ export class DirectLineStore {
       at: now,
     });
     return stored;
+  }
+
+  /**
+   * Deletes up to `limit` conversations whose token expired before `before`, with their
+   * activities; nobody can read them any more (an active conversation's token is refreshed).
+   * Returns how many went, so a loop runs again at once while there are more.
+   */
+  async purgeExpired(before: Date, limit = 100): Promise<number> {
+    const gone = await this.conversations
+      .find({ expiresAt: { $lt: before } }, { projection: { _id: 1 } })
+      .limit(limit)
+      .toArray();
+    if (gone.length === 0) return 0;
+    const ids = gone.map((c) => c._id);
+    // Activities first: a crash in between leaves a conversation to purge again, never orphans.
+    await this.activities.deleteMany({ conversationId: { $in: ids } });
+    await this.conversations.deleteMany({ _id: { $in: ids }, expiresAt: { $lt: before } });
+    return ids.length;
   }
 
   /** Activities after `watermark`, oldest first, and the watermark to ask from next time. */
