@@ -9,6 +9,7 @@ import type { Connection } from 'mongoose';
 import { registerBotRoute } from '../bot/adapter';
 import { createBot, type Bot } from '../bot';
 import { createHandoff, type HandoffModule } from '../bot/handoff';
+import { setupDirectLine } from '../bot/directline';
 import type { Config } from './config';
 import { provideDatabase, type ProvidedDatabase } from './infra/db/chain';
 import { closeServer, createHttpServer, listen } from './infra/http/server';
@@ -16,6 +17,8 @@ import type { Logger } from './infra/logger';
 import { connectMongo, pingMongo } from './infra/mongo';
 import { createCoreServices, registerCoreRoutes } from './api';
 import { registerSegmentRoutes } from './api/segments';
+import { registerOpenApi } from './api/openapi';
+import { registerConsole } from './console';
 import { SegmentService } from './domain/segments/service';
 import { startLoop } from './infra/loop';
 import { Membership } from './infra/membership';
@@ -142,7 +145,10 @@ export async function startApp(
     });
     registerCoreRoutes(server, core, () => draining);
     registerSegmentRoutes(server, { segments, membership });
+    registerOpenApi(server, config.version);
+    registerConsole(server, config.projectRoot);
     registerBotRoute(server, bot.adapter, bot.logic, Boolean(config.bot.appId));
+    let boundPort = 0;
     if (!config.bot.appId) {
       log.warn(
         `UNAUTHENTICATED BOT: MICROSOFT_APP_ID is not set, so anyone who can reach /api/messages can post ` +
@@ -151,8 +157,17 @@ export async function startApp(
             ? 'ON because BOT_ALLOW_UNAUTHENTICATED_ADMINS=true: use this only on a machine you trust.'
             : 'OFF (BOT_ALLOW_UNAUTHENTICATED_ADMINS=true turns them on for local use).'),
       );
+      const purge = await setupDirectLine(server, {
+        db,
+        authenticate: (key) => core.apiKeys.authenticate(key),
+        host: config.host,
+        port: () => boundPort,
+        log: log.child({ component: 'directline' }),
+      });
+      cleanups.push(() => purge.stop());
     }
     const port = await listen(server, config.port, config.host);
+    boundPort = port;
     cleanups.push(() => closeServer(server));
     log.info(
       { port, host: config.host, engine: provided.engine },

@@ -34,6 +34,8 @@ export function registerAuth(server: Server, deps: AuthDeps): void {
   server.pre((req: Request, _res: Response, next: (err?: unknown) => void) => {
     const path = req.path();
     if (path !== API_PREFIX && !path.startsWith(`${API_PREFIX}/`)) return next();
+    // The OpenAPI document describes the API and holds no data: the console shows it before sign-in.
+    if (path === `${API_PREFIX}/openapi.json` && req.method === 'GET') return next();
     const key = bearer(req);
     if (key === undefined) return next(new UnauthorizedError());
     deps.apiKeys.authenticate(key).then(

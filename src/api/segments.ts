@@ -10,6 +10,15 @@ import { SegmentService } from '../domain/segments/service';
 import type { Segment } from '../domain/segments/types';
 import type { Membership } from '../infra/membership';
 import { API_PREFIX, workspaceOf } from './auth';
+import {
+  addMembersSchema,
+  membersQuerySchema,
+  parseRequest,
+  previewSchema,
+  segmentCreateSchema,
+  segmentPatchSchema,
+  transitionsQuerySchema,
+} from './segmentSchemas';
 
 export interface SegmentRouteDeps {
   segments: SegmentService;
@@ -20,21 +29,6 @@ const param = (req: Request, name: string): string => {
   const v = (req.params as Record<string, unknown>)[name];
   return typeof v === 'string' ? v : '';
 };
-const body = (req: Request): Record<string, unknown> => {
-  const b: unknown = req.body ?? {};
-  if (typeof b !== 'object' || b === null || Array.isArray(b))
-    throw new ValidationError('The body must be a JSON object');
-  return b as Record<string, unknown>;
-};
-
-function limitOf(req: Request): number {
-  const raw = (req.query as Record<string, unknown> | undefined)?.limit;
-  const n = raw === undefined ? 50 : Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > 500)
-    throw new ValidationError('limit is a whole number from 1 to 500', { field: 'limit' });
-  return n;
-}
-
 const view = (s: Segment, memberCount?: number) => ({
   ...s,
   ...(s.rule ? { ruleText: formatRule(s.rule) } : {}),
@@ -46,8 +40,8 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
   const base = `${API_PREFIX}/segments`;
 
   server.post(base, async (req: Request, res: Response) => {
-    const b = body(req);
-    const s = await segments.create(workspaceOf(req), b as never, 'api');
+    const b = parseRequest(segmentCreateSchema, req.body);
+    const s = await segments.create(workspaceOf(req), b, 'api');
     res.send(201, view(s));
   });
 
@@ -60,7 +54,7 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
   });
 
   server.post(`${base}/preview`, async (req: Request, res: Response) => {
-    const b = body(req);
+    const b = parseRequest(previewSchema, req.body);
     const editOf =
       typeof b.segmentId === 'string' ? (await segments.get(workspaceOf(req), b.segmentId))._id : undefined;
     const rule = SegmentService.readRule(b.rule);
@@ -77,7 +71,12 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
   });
 
   server.patch(`${base}/:id`, async (req: Request, res: Response) => {
-    res.send(200, view(await segments.update(workspaceOf(req), param(req, 'id'), body(req))));
+    res.send(
+      200,
+      view(
+        await segments.update(workspaceOf(req), param(req, 'id'), parseRequest(segmentPatchSchema, req.body)),
+      ),
+    );
   });
 
   server.del(`${base}/:id`, async (req: Request, res: Response) => {
@@ -87,26 +86,15 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
 
   server.get(`${base}/:id/members`, async (req: Request, res: Response) => {
     const ws = workspaceOf(req);
+    const q = parseRequest(membersQuerySchema, req.query);
     const s = await segments.get(ws, param(req, 'id'));
-    const cursor = (req.query as Record<string, unknown> | undefined)?.cursor;
-    res.send(
-      200,
-      await m.queries.members(ws, s._id, typeof cursor === 'string' ? cursor : undefined, limitOf(req)),
-    );
+    res.send(200, await m.queries.members(ws, s._id, q.cursor, q.limit ?? 50));
   });
 
   server.post(`${base}/:id/members`, async (req: Request, res: Response) => {
     const ws = workspaceOf(req);
     const list = await staticList(segments, ws, param(req, 'id'));
-    const ids = body(req).contactIds;
-    if (
-      !Array.isArray(ids) ||
-      ids.length < 1 ||
-      ids.length > 1000 ||
-      !ids.every((x) => typeof x === 'string')
-    ) {
-      throw new ValidationError('contactIds is an array of 1 to 1000 contact ids', { field: 'contactIds' });
-    }
+    const ids = parseRequest(addMembersSchema, req.body).contactIds;
     const results = [];
     for (const id of ids)
       results.push({ contactId: id, added: await m.engine.setListMember(ws, id, list._id, true) });
@@ -168,15 +156,15 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
   );
 
   server.get(`${API_PREFIX}/transitions`, async (req: Request, res: Response) => {
-    const q = (req.query ?? {}) as Record<string, unknown>;
-    const after = q.cursor === undefined ? 0 : Number(q.cursor);
-    if (!Number.isInteger(after) || after < 0)
-      throw new ValidationError('cursor is the nextCursor of the previous page', { field: 'cursor' });
+    const q = parseRequest(transitionsQuerySchema, req.query);
     const filter = {
-      ...(typeof q.segmentId === 'string' ? { segmentId: q.segmentId } : {}),
-      ...(typeof q.contactId === 'string' ? { contactId: q.contactId } : {}),
+      ...(q.segmentId === undefined ? {} : { segmentId: q.segmentId }),
+      ...(q.contactId === undefined ? {} : { contactId: q.contactId }),
     };
-    res.send(200, await m.queries.transitions(workspaceOf(req), after, limitOf(req), filter));
+    res.send(
+      200,
+      await m.queries.transitions(workspaceOf(req), Number(q.cursor ?? 0), q.limit ?? 50, filter),
+    );
   });
 }
 

@@ -4,6 +4,7 @@
  */
 import { benchBot } from './bot';
 import { benchIngest } from './ingest';
+import { benchDirectLine } from './directline';
 import { benchMembership } from './membership';
 import { benchRules } from './rules';
 
@@ -18,6 +19,7 @@ const BENCHES: Record<string, Bench> = {
   membership: benchMembership,
   bot: benchBot,
   ingest: benchIngest,
+  directline: benchDirectLine,
 };
 
 function parseArgs(argv: string[]): { only?: string; opts: BenchOptions } {

@@ -1,0 +1,20 @@
+/**
+ * `GET /api/v1/openapi.json`: the OpenAPI 3.1 document, built once at start-up. It is public (no
+ * API key): it describes the API, it holds no data.
+ */
+import type { Next, Request, Response, Server } from 'restify';
+import { API_PREFIX } from '../auth';
+import { API_OPERATIONS } from './operations';
+import { buildOpenApi, type ApiOperation } from './registry';
+
+export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
+export { op, type ApiOperation } from './registry';
+
+/** `extra`: operations of capabilities wired elsewhere (campaigns, flows, reports). */
+export function registerOpenApi(server: Server, version: string, extra: readonly ApiOperation[] = []): void {
+  const doc = buildOpenApi([...API_OPERATIONS, ...extra], version);
+  server.get(OPENAPI_PATH, (_req: Request, res: Response, next: Next) => {
+    res.send(200, doc);
+    next();
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * Every route under /api/v1, one entry each, with the schemas that validate it. A new route adds
+ * one `op(...)` line here (or its own list, spread into `API_OPERATIONS`) and is in the document.
+ */
+import { z } from 'zod';
+import {
+  contactInputSchema,
+  contactPatchSchema,
+  customPutSchema,
+  listQuerySchema,
+  tagChangeSchema,
+} from '../../domain/contacts/validation';
+import { eventEnvelopeSchema } from '../../domain/events/types';
+import {
+  addMembersSchema,
+  membersQuerySchema,
+  previewSchema,
+  segmentCreateSchema,
+  segmentPatchSchema,
+  transitionsQuerySchema,
+} from '../segmentSchemas';
+import { op, type ApiOperation } from './registry';
+import * as r from './responses';
+
+const events = z.array(eventEnvelopeSchema).min(1).max(1000);
+
+export const API_OPERATIONS: ApiOperation[] = [
+  op(
+    'post',
+    '/contacts',
+    'Create a contact, or update the one with the same externalId or email',
+    'Contacts',
+    {
+      body: contactInputSchema,
+      ok: [201, r.contact],
+      errors: [409],
+    },
+  ),
+  op('get', '/contacts', 'Contacts by _id, a page at a time', 'Contacts', {
+    query: listQuerySchema,
+    ok: [200, r.contactPage],
+  }),
+  op('get', '/contacts/{id}', 'One contact with its segments', 'Contacts', { ok: [200, r.contact] }),
+  op('patch', '/contacts/{id}', 'Change a contact (null clears a field)', 'Contacts', {
+    body: contactPatchSchema,
+    ok: [200, r.contact],
+    errors: [409],
+  }),
+  op('delete', '/contacts/{id}', 'Delete a contact', 'Contacts', { ok: [204] }),
+  op('post', '/contacts/{id}/tags', 'Add and remove tags', 'Contacts', {
+    body: tagChangeSchema,
+    ok: [200, r.contact],
+  }),
+  op('put', '/contacts/{id}/custom/{key}', 'Set a custom field', 'Contacts', {
+    body: customPutSchema,
+    ok: [200, r.contact],
+  }),
+  op('delete', '/contacts/{id}/custom/{key}', 'Remove a custom field', 'Contacts', { ok: [200, r.contact] }),
+  op(
+    'get',
+    '/contacts/{id}/segments',
+    "The contact's segments and lists, highest priority first",
+    'Segments',
+    {
+      ok: [200, r.contactSegments],
+    },
+  ),
+  op('get', '/contacts/{id}/segments/{segmentId}/explain', 'Why a contact is (not) a member', 'Segments', {
+    ok: [200, r.explanation],
+  }),
+  op('post', '/events', '1 to 1,000 events (an array, or {events: [...]}); a result per item', 'Events', {
+    body: z.union([events, z.strictObject({ events })]),
+    ok: [200, r.eventResults],
+  }),
+  op('post', '/segments', 'Create a dynamic segment (with a rule) or a static list', 'Segments', {
+    body: segmentCreateSchema,
+    ok: [201, r.segment],
+    errors: [409],
+  }),
+  op('get', '/segments', 'Every segment with its member count', 'Segments', {
+    ok: [200, z.strictObject({ items: z.array(r.segment) })],
+  }),
+  op(
+    'post',
+    '/segments/preview',
+    'Exact count and a sample for a rule; with segmentId, who would enter and exit',
+    'Segments',
+    {
+      body: previewSchema,
+      ok: [200, r.preview],
+      errors: [404],
+    },
+  ),
+  op('get', '/segments/{id}', 'One segment with its member count', 'Segments', { ok: [200, r.segment] }),
+  op('patch', '/segments/{id}', 'Change a segment (a rule change rebuilds it)', 'Segments', {
+    body: segmentPatchSchema,
+    ok: [200, r.segment],
+    errors: [409],
+  }),
+  op('delete', '/segments/{id}', 'Delete a segment (409 while another depends on it)', 'Segments', {
+    ok: [204],
+    errors: [409],
+  }),
+  op('get', '/segments/{id}/members', 'Members by _id, a page at a time', 'Segments', {
+    query: membersQuerySchema,
+    ok: [200, r.memberPage],
+  }),
+  op('post', '/segments/{id}/members', 'Add contacts to a static list', 'Segments', {
+    body: addMembersSchema,
+    ok: [
+      200,
+      z.strictObject({ results: z.array(z.strictObject({ contactId: z.string(), added: z.boolean() })) }),
+    ],
+  }),
+  op('delete', '/segments/{id}/members/{contactId}', 'Remove a contact from a static list', 'Segments', {
+    ok: [200, z.strictObject({ removed: z.boolean() })],
+  }),
+  op('get', '/transitions', 'The transition feed in dispatch order', 'Segments', {
+    query: transitionsQuerySchema,
+    ok: [200, r.transitionPage],
+  }),
+];
