@@ -88,7 +88,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     {
       body: previewSchema,
       ok: [200, r.preview],
-      errors: [404],
+      errors: [404, 429],
     },
   ),
   op('get', '/segments/{id}', 'One segment with its member count', 'Segments', { ok: [200, r.segment] }),

@@ -54,13 +54,15 @@ const ERROR_TEXT: Record<number, string> = {
   404: 'Not found (also another workspace’s resource)',
   409: 'Conflict',
   413: 'Body over 1 MiB',
-  415: 'Body is not JSON',
+  415: 'Body is not JSON (`UNSUPPORTED_MEDIA_TYPE`)',
+  429: 'The query took too long and was stopped (`QUERY_TOO_SLOW`)',
+  503: 'The server is shutting down (`SHUTTING_DOWN`): send it again in a moment',
 };
 
 /** The statuses an operation may answer with, and the schema of each. */
 export function responsesOf(o: ApiOperation): Map<number, z.ZodType | undefined> {
   const out = new Map<number, z.ZodType | undefined>([[o.ok[0], o.ok[1]]]);
-  const errors = new Set([400, 401, ...(o.errors ?? [])]);
+  const errors = new Set([400, 401, 503, ...(o.errors ?? [])]);
   if (o.path.includes('{')) errors.add(404);
   if (o.body) [413, 415].forEach((s) => errors.add(s));
   for (const s of [...errors].sort()) out.set(s, errorBody);

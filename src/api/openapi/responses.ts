@@ -117,7 +117,7 @@ export const eventResults = z.strictObject({
   results: z.array(
     z.looseObject({
       eventId: z.string().nullable(),
-      status: z.enum(['applied', 'duplicate', 'invalid']),
+      status: z.enum(['applied', 'duplicate', 'invalid', 'not-processed']),
       error: errorBody.shape.error.optional(),
     }),
   ),
@@ -125,5 +125,6 @@ export const eventResults = z.strictObject({
     applied: z.number().int(),
     duplicate: z.number().int(),
     invalid: z.number().int(),
+    notProcessed: z.number().int(),
   }),
 });
