@@ -166,3 +166,31 @@ test('each segment error class: status, stable code and where the problem is', a
   expect(invalid.body.error.details.problems[0]).toMatchObject({ path: 'field' });
   expect((await call('GET', '/segments')).body.items.length).toBe(before); // nothing was created
 });
+
+test('deleting a segment takes it off its members with an exited transition each (issue 16)', async () => {
+  const seg = await call('POST', '/segments', { name: 'Doomed', rule: 'tag = "doomed"' });
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    ids.push((await call('POST', '/contacts', { name: `D${i}`, tags: ['doomed'] })).body._id as string);
+  }
+  await until(
+    () => call('GET', `/segments/${seg.body._id}`),
+    (r) => r.body.memberCount === 3,
+  );
+  expect((await call('DELETE', `/segments/${seg.body._id}`)).status).toBe(204);
+  for (const id of ids) {
+    await until(
+      () => call('GET', `/contacts/${id}/segments`),
+      (r) => !JSON.stringify(r.body).includes(seg.body._id as string),
+    );
+  }
+  const exits = await until(
+    () => call('GET', `/transitions?segmentId=${seg.body._id}&limit=50`),
+    (r) => r.body.items.filter((t: { kind: string }) => t.kind === 'exited').length === 3,
+  );
+  expect(
+    exits.body.items
+      .filter((t: { kind: string }) => t.kind === 'exited')
+      .map((t: { cause: string }) => t.cause),
+  ).toEqual(['definition', 'definition', 'definition']);
+});

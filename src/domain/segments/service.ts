@@ -114,6 +114,8 @@ export class SegmentService {
       });
     }
     await this.deps.store.delete(workspaceId, id);
+    // Its members leave it: a rebuild walks them and records each `exited` (cause definition).
+    await this.deps.definitionChanged(workspaceId, id);
   }
 
   list(workspaceId: string): Promise<Segment[]> {
