@@ -4,12 +4,20 @@
  * a caller without a key too, and no body is read for an unauthenticated caller.
  */
 import type { Request, Response, Server } from 'restify';
-import { UnauthorizedError } from '../errors';
+import { ForbiddenError, UnauthorizedError } from '../errors';
 import type { ApiKeyService } from '../domain/workspaces/apiKeys';
 
 export const API_PREFIX = '/api/v1';
 
 const workspaces = new WeakMap<Request, string>();
+/** Requests made with the bootstrap key (ADMIN_API_KEY). */
+const bootstrap = new WeakSet<Request>();
+
+/** Workspace and key management is for the bootstrap key only. */
+export function requireBootstrap(req: Request): void {
+  if (!bootstrap.has(req))
+    throw new ForbiddenError('Only the bootstrap key (ADMIN_API_KEY) may manage workspaces and keys');
+}
 
 /** The authenticated workspace of a request; a handler reached without auth is refused. */
 export function workspaceOf(req: Request): string {
@@ -42,6 +50,7 @@ export function registerAuth(server: Server, deps: AuthDeps): void {
       (ws) => {
         if (ws === null) return next(new UnauthorizedError());
         workspaces.set(req, ws);
+        if (deps.apiKeys.isBootstrap(key)) bootstrap.add(req);
         next();
       },
       (err: unknown) => next(err),

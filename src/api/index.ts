@@ -11,6 +11,9 @@ import { ApiKeyService } from '../domain/workspaces/apiKeys';
 import { MongoApiKeyRepo } from '../infra/repos/apiKeys';
 import { MongoContactRepo } from '../infra/repos/contacts';
 import { MongoEventRepo } from '../infra/repos/events';
+import { WorkspaceService } from '../domain/workspaces/workspaces';
+import { MongoWorkspaceRepo } from '../infra/repos/workspaces';
+import { registerAdminRoutes } from './admin';
 import { registerAuth } from './auth';
 import { registerContactRoutes } from './contacts';
 import { registerEventRoutes } from './events';
@@ -20,6 +23,7 @@ export interface CoreServices {
   contacts: ContactService;
   events: EventService;
   contactRepo: MongoContactRepo;
+  workspaces: WorkspaceService;
 }
 
 export interface CoreOptions {
@@ -37,8 +41,10 @@ export async function createCoreServices(db: Db, opts: CoreOptions): Promise<Cor
   ]);
   const contactRepo = new MongoContactRepo(db);
   const { listener, clock } = opts;
+  const apiKeys = new ApiKeyService(new MongoApiKeyRepo(db), opts.adminApiKey, clock);
   return {
-    apiKeys: new ApiKeyService(new MongoApiKeyRepo(db), opts.adminApiKey, clock),
+    apiKeys,
+    workspaces: new WorkspaceService(new MongoWorkspaceRepo(db), apiKeys, clock),
     contacts: new ContactService({ repo: contactRepo, listener, clock }),
     events: new EventService({ events: new MongoEventRepo(db), contacts: contactRepo, listener, clock }),
     contactRepo,
@@ -50,4 +56,5 @@ export function registerCoreRoutes(server: Server, services: CoreServices, drain
   registerAuth(server, services);
   registerContactRoutes(server, services);
   registerEventRoutes(server, { events: services.events, ...(draining ? { draining } : {}) });
+  registerAdminRoutes(server, services.workspaces);
 }

@@ -19,12 +19,49 @@ import {
   segmentPatchSchema,
   transitionsQuerySchema,
 } from '../segmentSchemas';
+import { keyCreateSchema, workspaceCreateSchema } from '../admin';
 import { op, type ApiOperation } from './registry';
 import * as r from './responses';
 
 const events = z.array(eventEnvelopeSchema).min(1).max(1000);
 
+const workspace = z.looseObject({ _id: z.string(), name: z.string(), createdAt: z.string() });
+const createdKey = z.looseObject({
+  id: z.string(),
+  workspaceId: z.string(),
+  name: z.string(),
+  key: z.string(),
+});
+const keyInfo = z.looseObject({ _id: z.string(), workspaceId: z.string(), name: z.string() });
+
+/** Workspaces and keys: the bootstrap key only (403 for any other). */
+const ADMIN: ApiOperation[] = [
+  op('post', '/admin/workspaces', 'Create a workspace; its first key is returned once', 'Admin', {
+    body: workspaceCreateSchema,
+    ok: [201, z.strictObject({ workspace, key: createdKey })],
+    errors: [403, 409],
+  }),
+  op('get', '/admin/workspaces', 'Every workspace', 'Admin', {
+    ok: [200, z.strictObject({ items: z.array(workspace) })],
+    errors: [403],
+  }),
+  op('post', '/admin/workspaces/{id}/keys', 'A new key for the workspace, returned once', 'Admin', {
+    body: keyCreateSchema,
+    ok: [201, createdKey],
+    errors: [403],
+  }),
+  op('get', '/admin/workspaces/{id}/keys', "The workspace's keys (never a secret or hash)", 'Admin', {
+    ok: [200, z.strictObject({ items: z.array(keyInfo) })],
+    errors: [403],
+  }),
+  op('delete', '/admin/workspaces/{id}/keys/{keyId}', 'Revoke a key: it stops working at once', 'Admin', {
+    ok: [204],
+    errors: [403],
+  }),
+];
+
 export const API_OPERATIONS: ApiOperation[] = [
+  ...ADMIN,
   op(
     'post',
     '/contacts',

@@ -17,12 +17,21 @@ export interface ApiKeyRecord {
   name: string;
   hash: string;
   createdAt: Date;
+  /** Set when revoked: the key stops working at once. */
+  revokedAt?: Date | null;
 }
+
+/** A key as listed: never its hash. */
+export type ApiKeyInfo = Omit<ApiKeyRecord, 'hash'>;
 
 export interface ApiKeyRepo {
   newId(): string;
   insert(record: ApiKeyRecord): Promise<void>;
+  /** Only keys that are not revoked. */
   findByHash(workspaceId: string, hash: string): Promise<ApiKeyRecord | null>;
+  list(workspaceId: string): Promise<ApiKeyInfo[]>;
+  /** False when the workspace has no such key (or it was revoked already). */
+  revoke(workspaceId: string, id: string, at: Date): Promise<boolean>;
 }
 
 /** Returned once at creation: the plaintext key is not stored anywhere. */
@@ -72,6 +81,19 @@ export class ApiKeyService {
     };
     await this.repo.insert(record);
     return { id: record._id, workspaceId, name: record.name, key, createdAt: record.createdAt };
+  }
+
+  /** Is this the configured bootstrap key (the only one allowed to manage workspaces and keys)? */
+  isBootstrap(key: string): boolean {
+    return Boolean(this.adminDigest && timingSafeEqual(sha256(key), this.adminDigest));
+  }
+
+  list(workspaceId: string): Promise<ApiKeyInfo[]> {
+    return this.repo.list(workspaceId);
+  }
+
+  revoke(workspaceId: string, id: string): Promise<boolean> {
+    return this.repo.revoke(workspaceId, id, this.clock());
   }
 
   /** The workspace a presented key belongs to, or null for an unknown key. */

@@ -13,7 +13,9 @@ const FILE = 'database.json';
 export function recordRunning(dataDir: string, engine: Engine, uri: string): () => void {
   const file = path.join(dataDir, FILE);
   fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(file, JSON.stringify({ engine, uri, pid: process.pid }));
+  // 0600: the file says where the database listens; only this user needs to read it.
+  fs.writeFileSync(file, JSON.stringify({ engine, uri, pid: process.pid }), { mode: 0o600 });
+  fs.chmodSync(file, 0o600);
   return () => fs.rmSync(file, { force: true });
 }
 

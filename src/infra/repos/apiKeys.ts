@@ -1,6 +1,6 @@
 /** ApiKeyRepo on the native driver (`api_keys` collection): hashes only, unique per hash. */
 import { ObjectId, type Collection, type Db } from 'mongodb';
-import type { ApiKeyRecord, ApiKeyRepo } from '../../domain/workspaces/apiKeys';
+import type { ApiKeyInfo, ApiKeyRecord, ApiKeyRepo } from '../../domain/workspaces/apiKeys';
 
 export class MongoApiKeyRepo implements ApiKeyRepo {
   private readonly col: Collection<ApiKeyRecord>;
@@ -23,6 +23,21 @@ export class MongoApiKeyRepo implements ApiKeyRepo {
   }
 
   findByHash(workspaceId: string, hash: string): Promise<ApiKeyRecord | null> {
-    return this.col.findOne({ workspaceId, hash });
+    return this.col.findOne({ workspaceId, hash, revokedAt: null });
+  }
+
+  list(workspaceId: string): Promise<ApiKeyInfo[]> {
+    return this.col
+      .find({ workspaceId }, { projection: { hash: 0 } })
+      .sort({ createdAt: 1 })
+      .toArray();
+  }
+
+  async revoke(workspaceId: string, id: string, at: Date): Promise<boolean> {
+    const r = await this.col.updateOne(
+      { _id: id, workspaceId, revokedAt: null },
+      { $set: { revokedAt: at } },
+    );
+    return r.matchedCount === 1;
   }
 }
