@@ -16,7 +16,7 @@ import { PendingConfirmationRepo } from '../src/infra/repos/pendingConfirmations
 import { createAdapter } from './adapter';
 import { AdminCommands } from './admin/commands';
 import { createAdminHandler } from './admin';
-import type { ProactiveSender, RoleStore, TurnHandler } from './contracts';
+import type { RoleStore, TurnHandler } from './contracts';
 import { createConversationHandler, createOptOutHandler } from './conversation';
 import { Personaliser } from './personalise';
 import { turnInfoOf, TurnPipeline } from './pipeline';
@@ -27,7 +27,7 @@ import { grantConfiguredRoles, MongoRoleStore } from './roles';
 export interface BotParts {
   adapter: CloudAdapter;
   roles: RoleStore;
-  proactive: ProactiveSender;
+  proactive: BotProactiveSender;
   refs: ConversationRefRepo;
 }
 
@@ -85,6 +85,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     contacts: core.contactRepo,
     refs,
     log,
+    timeoutMs: config.sendTimeoutMs,
   });
   const parts: BotParts = { adapter, roles, proactive, refs };
   const extra = typeof deps.handlers === 'function' ? deps.handlers(parts) : (deps.handlers ?? []);

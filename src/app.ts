@@ -107,6 +107,8 @@ export async function startApp(
     });
     await handoff!.ensureIndexes();
     handoff!.defineJobs();
+    const handoffIdle = handoff!;
+    cleanups.push(() => handoffIdle.idle()); // agent notices still on their way
     // Start processing jobs only once every job is defined.
     await scheduler.start();
     cleanups.push(() => scheduler.stop(config.shutdownTimeoutMs));
