@@ -8,6 +8,7 @@ import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Db } from 'mongodb';
 import type { CoreServices } from '../src/api';
 import type { Config } from '../src/config';
+import type { CampaignService } from '../src/domain/campaigns/service';
 import type { SegmentService } from '../src/domain/segments/service';
 import type { Logger } from '../src/infra/logger';
 import type { Membership } from '../src/infra/membership';
@@ -37,6 +38,8 @@ export interface BotDeps {
   core: CoreServices;
   segments: SegmentService;
   membership: Membership;
+  /** Campaign admin commands (`/campaign ...`); without it they answer that campaigns are off. */
+  campaigns?: CampaignService;
   log: Logger;
   /** Run before the built-in handlers (the handoff goes here). */
   handlers?: TurnHandler[] | ((parts: BotParts) => TurnHandler[]);
@@ -89,7 +92,12 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   });
   const parts: BotParts = { adapter, roles, proactive, refs };
   const extra = typeof deps.handlers === 'function' ? deps.handlers(parts) : (deps.handlers ?? []);
-  const commands = new AdminCommands({ segments, membership, contacts: core.contactRepo });
+  const commands = new AdminCommands({
+    segments,
+    membership,
+    contacts: core.contactRepo,
+    ...(deps.campaigns ? { campaigns: deps.campaigns } : {}),
+  });
   const logic = createBotLogic([
     ...extra,
     createAdminHandler({ commands, pending, clock: membership.clock }),
