@@ -15,7 +15,7 @@ import { testServerUri } from '../support/db';
 import { startMain, waitUntil, type Started } from '../support/processes';
 
 jest.setTimeout(180_000);
-const RECIPIENTS = 2000;
+const RECIPIENTS = 1000;
 const KEY = 'crash-admin-key-0123456789';
 const DB_NAME = `e2e_campaign_crash_${process.pid}`;
 let channel: TestChannel;

@@ -4,15 +4,10 @@
  * move is conditional on the status it leaves (and on the sender's claim for results), so a
  * record is sent at most once however processes interleave.
  */
-import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
-import {
-  DELIVERY_STATUSES,
-  REPLY_WINDOW_MS,
-  type Delivery,
-  type DeliveryCounts,
-  type DeliveryStatus,
-} from '../../domain/campaigns/types';
+import type { AnyBulkWriteOperation, Db } from 'mongodb';
+import type { Delivery } from '../../domain/campaigns/types';
 import { isDuplicateKey } from '../repos/mongoErrors';
+import { DeliveryReads } from './deliveryReads';
 
 /** A final state for one record. */
 export interface Settle {
@@ -28,10 +23,9 @@ export const deliveryId = (runId: string, contactId: string) => `${runId}:${cont
 
 export const UNKNOWN_REASON = 'the sending process stopped before recording the outcome; not sent again';
 
-export class DeliveryRepo {
-  readonly col: Collection<Delivery>;
+export class DeliveryRepo extends DeliveryReads {
   constructor(db: Db) {
-    this.col = db.collection<Delivery>('campaign_deliveries');
+    super(db.collection<Delivery>('campaign_deliveries'));
   }
 
   async ensureIndexes(): Promise<void> {
@@ -160,67 +154,6 @@ export class DeliveryRepo {
     const r = await this.col.updateMany(
       { workspaceId, runId, status: 'pending' },
       { $set: { status: 'skipped', reason, updatedAt: now } },
-    );
-    return r.modifiedCount;
-  }
-
-  async counts(workspaceId: string, campaignId: string, runId?: string): Promise<DeliveryCounts> {
-    const match = { workspaceId, campaignId, ...(runId ? { runId } : {}) };
-    const rows = await this.col
-      .aggregate<{ _id: DeliveryStatus; n: number; replied: number }>([
-        { $match: match },
-        {
-          $group: {
-            _id: '$status',
-            n: { $sum: 1 },
-            replied: { $sum: { $cond: [{ $ifNull: ['$repliedAt', false] }, 1, 0] } },
-          },
-        },
-      ])
-      .toArray();
-    const counts = Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as DeliveryCounts;
-    counts.total = 0;
-    counts.replied = 0;
-    for (const r of rows) {
-      counts[r._id] = r.n;
-      counts.total += r.n;
-      counts.replied += r.replied;
-    }
-    return counts;
-  }
-
-  /** A page of a campaign's deliveries in `_id` order, optionally of one status. */
-  page(
-    workspaceId: string,
-    campaignId: string,
-    status: DeliveryStatus | undefined,
-    after: string | undefined,
-    limit: number,
-  ) {
-    return this.col
-      .find({
-        workspaceId,
-        campaignId,
-        ...(status ? { status } : {}),
-        ...(after ? { _id: { $gt: after } } : {}),
-      })
-      .project<Omit<Delivery, 'claim'>>({ claim: 0 })
-      .sort({ _id: 1 })
-      .limit(limit)
-      .toArray();
-  }
-
-  /** A contact's message marks their deliveries of the last 24 h as replied (the first reply counts). */
-  async recordReply(workspaceId: string, contactId: string, at: Date): Promise<number> {
-    const r = await this.col.updateMany(
-      {
-        workspaceId,
-        contactId,
-        status: 'sent',
-        sentAt: { $gte: new Date(at.getTime() - REPLY_WINDOW_MS), $lte: at },
-        repliedAt: { $exists: false },
-      },
-      { $set: { repliedAt: at } },
     );
     return r.modifiedCount;
   }

@@ -75,6 +75,7 @@ export class RunRunner {
   private async work(run: CampaignRun, owner: string, stop: () => boolean): Promise<RunOutcome> {
     const { campaigns, runs, deliveries, clock, log } = this.d;
     const ws = run.workspaceId;
+    if (run.status === 'cancelled') await this.skipCancelled(run);
     if (run.status === 'completed' || run.status === 'cancelled') return { kind: 'finished' };
     const campaign = await campaigns.get(ws, run.campaignId);
     if (!campaign) return { kind: 'finished' };
@@ -92,10 +93,16 @@ export class RunRunner {
     if (quietAt) return { kind: 'quiet', until: quietAt };
     if (end === 'stopped') {
       const now = await runs.get(ws, run._id);
+      if (now?.status === 'cancelled') await this.skipCancelled(run);
       return now?.status === 'sending' ? { kind: 'busy', retryAt: clock() } : { kind: 'paused' };
     }
     await this.complete(campaign, run);
     return { kind: 'finished' };
+  }
+
+  /** Records this sender put back to pending after the cancel's own sweep end as skipped too. */
+  private async skipCancelled(run: CampaignRun): Promise<void> {
+    await this.d.deliveries.skipPending(run.workspaceId, run._id, 'campaign cancelled', this.d.clock());
   }
 
   /** The member ids at this instant, as `pending` records; a half-written snapshot is redone. */
