@@ -12,7 +12,9 @@ let app: App;
 let live: TestChannel;
 let botUrl: string;
 const api = apiClient(() => app);
-const TIMEOUT_MS = 1500;
+// Above the ~5.4 s botbuilder's retries take to give up on a refused connection, so the dead
+// channel answers with its own error, and a turn that waited for it would take over 5 s.
+const TIMEOUT_MS = 6000;
 
 beforeAll(async () => {
   app = await startTestApp('proactive', {
@@ -49,7 +51,7 @@ test('a closed channel is failed with the reason, within the send timeout', asyn
   const r = await app.bot.proactive.sendToContact('default', id, 'Flash sale!');
   expect(Date.now() - t0).toBeLessThan(TIMEOUT_MS + 1000);
   expect(r.status).toBe('failed');
-  expect(r.error).toMatch(/ECONNREFUSED|no answer from the channel within 1500 ms/);
+  expect(r.error).toMatch(/ECONNREFUSED/);
 });
 
 test('toUser: a user who said stop is not messaged, unless it is an exempt work notice', async () => {
@@ -69,6 +71,6 @@ test("an unreachable agent does not hold up the customer's request for a person"
   await cara.send('hi');
   const t0 = Date.now();
   const r = await cara.send('can I talk to a human?');
-  expect(Date.now() - t0).toBeLessThan(TIMEOUT_MS / 2);
+  expect(Date.now() - t0).toBeLessThan(3000); // waiting for the dead agent took over 5 s
   expect(r.replies.map((a) => a.text ?? '').join(' ')).toMatch(/queue/i);
 });
