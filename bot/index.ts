@@ -8,6 +8,7 @@ import type { CloudAdapter, TurnContext } from 'botbuilder';
 import type { Db } from 'mongodb';
 import type { CoreServices } from '../src/api';
 import type { Config } from '../src/config';
+import type { CampaignService } from '../src/domain/campaigns/service';
 import type { SegmentService } from '../src/domain/segments/service';
 import type { Logger } from '../src/infra/logger';
 import type { Membership } from '../src/infra/membership';
@@ -16,7 +17,7 @@ import { PendingConfirmationRepo } from '../src/infra/repos/pendingConfirmations
 import { createAdapter } from './adapter';
 import { AdminCommands } from './admin/commands';
 import { createAdminHandler } from './admin';
-import type { ProactiveSender, RoleStore, TurnHandler } from './contracts';
+import type { RoleStore, TurnHandler } from './contracts';
 import { createConversationHandler, createOptOutHandler } from './conversation';
 import { Personaliser } from './personalise';
 import { turnInfoOf, TurnPipeline } from './pipeline';
@@ -27,7 +28,7 @@ import { gateRoles, grantConfiguredRoles, MongoRoleStore } from './roles';
 export interface BotParts {
   adapter: CloudAdapter;
   roles: RoleStore;
-  proactive: ProactiveSender;
+  proactive: BotProactiveSender;
   refs: ConversationRefRepo;
 }
 
@@ -37,6 +38,8 @@ export interface BotDeps {
   core: CoreServices;
   segments: SegmentService;
   membership: Membership;
+  /** Campaign admin commands (`/campaign ...`); without it they answer that campaigns are off. */
+  campaigns?: CampaignService;
   log: Logger;
   /** Run before the built-in handlers (the handoff goes here). */
   handlers?: TurnHandler[] | ((parts: BotParts) => TurnHandler[]);
@@ -85,10 +88,16 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     contacts: core.contactRepo,
     refs,
     log,
+    timeoutMs: config.sendTimeoutMs,
   });
   const parts: BotParts = { adapter, roles, proactive, refs };
   const extra = typeof deps.handlers === 'function' ? deps.handlers(parts) : (deps.handlers ?? []);
-  const commands = new AdminCommands({ segments, membership, contacts: core.contactRepo });
+  const commands = new AdminCommands({
+    segments,
+    membership,
+    contacts: core.contactRepo,
+    ...(deps.campaigns ? { campaigns: deps.campaigns } : {}),
+  });
   const logic = createBotLogic([
     ...extra,
     createAdminHandler({ commands, pending, clock: membership.clock }),

@@ -8,17 +8,22 @@ import type { Server } from 'restify';
 import type { Connection } from 'mongoose';
 import { registerBotRoute } from '../bot/adapter';
 import { createBot, type Bot } from '../bot';
+import { campaignReplies } from '../bot/campaignReplies';
 import { createHandoff, type HandoffModule } from '../bot/handoff';
 import { setupDirectLine } from '../bot/directline';
+import type { BotProactiveSender } from '../bot/proactive';
 import type { Config } from './config';
 import { provideDatabase, type ProvidedDatabase } from './infra/db/chain';
 import { closeServer, createHttpServer, listen } from './infra/http/server';
 import type { Logger } from './infra/logger';
 import { connectMongo, pingMongo } from './infra/mongo';
 import { createCoreServices, registerCoreRoutes } from './api';
+import { registerCampaignRoutes } from './api/campaigns';
 import { registerSegmentRoutes } from './api/segments';
 import { registerOpenApi } from './api/openapi';
 import { registerConsole } from './console';
+import { createCampaigns, type Campaigns } from './infra/campaigns';
+import { ConversationRefRepo } from './infra/repos/conversationRefs';
 import { SegmentService } from './domain/segments/service';
 import { startLoop } from './infra/loop';
 import { Membership } from './infra/membership';
@@ -35,6 +40,7 @@ export interface App {
   server: Server;
   /** The bot: adapter, turn logic, roles, conversation references, proactive sender. */
   bot: Bot;
+  campaigns: Campaigns;
   stop(): Promise<void>;
 }
 
@@ -99,6 +105,22 @@ export async function startApp(
       definitionChanged: (ws, id) => membership.rebuilder.request(ws, id),
     });
 
+    // Campaigns send through the bot's proactive sender, which exists once the bot does.
+    const late: { proactive?: BotProactiveSender } = {};
+    const campaigns = createCampaigns({
+      db,
+      agenda: scheduler.agenda,
+      sender: { sendToRef: (ref, text, who) => late.proactive!.sendToRef(ref, text, who) },
+      refs: new ConversationRefRepo(db),
+      segments: segmentRepo,
+      templatesDir: config.bot.templatesDir,
+      lockMs: config.campaigns.lockMs,
+      concurrency: config.campaigns.concurrency,
+      log,
+      clock: membership.clock,
+    });
+    await campaigns.ensureIndexes();
+
     // The bot after the core services: its pipeline resolves contacts and records conversations.
     // Human handoff runs before the built-in handlers: a live conversation's messages are the agent's.
     let handoff: HandoffModule | undefined;
@@ -108,6 +130,7 @@ export async function startApp(
       core,
       segments,
       membership,
+      campaigns: campaigns.service,
       log: log.child({ component: 'bot' }),
       handlers: (parts) => {
         handoff = createHandoff({
@@ -121,8 +144,15 @@ export async function startApp(
         return [handoff.handler];
       },
     });
+    late.proactive = bot.proactive;
+    bot.adapter.use(
+      campaignReplies((ws, id, at) => campaigns.recordReply(ws, id, at), membership.clock, log),
+    );
     await handoff!.ensureIndexes();
     handoff!.defineJobs();
+    campaigns.defineJobs();
+    const handoffIdle = handoff!;
+    cleanups.push(() => handoffIdle.idle()); // agent notices still on their way
     // Start processing jobs only once every job is defined.
     await scheduler.start();
     cleanups.push(() => scheduler.stop(config.shutdownTimeoutMs));
@@ -145,6 +175,7 @@ export async function startApp(
     });
     registerCoreRoutes(server, core, () => draining);
     registerSegmentRoutes(server, { segments, membership });
+    registerCampaignRoutes(server, { campaigns: campaigns.service, deliveries: campaigns.deliveries });
     registerOpenApi(server, config.version);
     registerConsole(server, config.projectRoot);
     registerBotRoute(server, bot.adapter, bot.logic, Boolean(config.bot.appId));
@@ -182,6 +213,7 @@ export async function startApp(
       membership,
       server,
       bot,
+      campaigns,
       stop: () => (stopping ??= cleanup()),
     };
   } catch (err) {

@@ -62,6 +62,9 @@ const schema = z.object({
   HANDOFF_TIMEOUT_MS: int(1000, 86_400_000).default(300_000),
   TEMPLATES_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'templates')),
   BOT_PERSONALISATION: z.enum(['true', 'false'], { error: 'true or false' }).default('true'),
+  PROACTIVE_SEND_TIMEOUT_MS: int(100, 120_000).default(5000),
+  CAMPAIGN_LOCK_MS: int(1000, 3_600_000).default(10_000),
+  CAMPAIGN_CONCURRENCY: int(1, 256).default(32),
 });
 
 export interface Config {
@@ -96,6 +99,17 @@ export interface Config {
      * (TurnInfo.segments is empty) and every greeting and offer is the default template.
      */
     personalisation: boolean;
+    /** Longest wait for a channel to accept one proactive message; then it is `failed`. */
+    sendTimeoutMs: number;
+  };
+  campaigns: {
+    /**
+     * A run's lease (and its Agenda job's lock): a process that dies mid-run holds it this long at
+     * most before another process (or the restarted one) carries on.
+     */
+    lockMs: number;
+    /** Messages in flight at once per run (the send rate is the other limit). */
+    concurrency: number;
   };
   projectRoot: string;
   version: string;
@@ -147,7 +161,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       handoffTimeoutMs: e.HANDOFF_TIMEOUT_MS,
       templatesDir: path.resolve(e.TEMPLATES_DIR),
       personalisation: e.BOT_PERSONALISATION === 'true',
+      sendTimeoutMs: e.PROACTIVE_SEND_TIMEOUT_MS,
     }),
+    campaigns: Object.freeze({ lockMs: e.CAMPAIGN_LOCK_MS, concurrency: e.CAMPAIGN_CONCURRENCY }),
     projectRoot: PROJECT_ROOT,
     version: readVersion(),
   });

@@ -4,6 +4,7 @@
  * for "why". Nothing here re-implements their rules; failures are thrown (onTurnError answers).
  * Changes that need a "yes" are stored as pending actions and applied by `confirm`.
  */
+import type { CampaignService } from '../../src/domain/campaigns/service';
 import type { Contact } from '../../src/domain/contacts/types';
 import { SegmentService } from '../../src/domain/segments/service';
 import type { Segment } from '../../src/domain/segments/types';
@@ -12,6 +13,7 @@ import type { Membership } from '../../src/infra/membership';
 import type { PendingAction } from '../../src/infra/repos/pendingConfirmations';
 import { explainRule, formatRule } from '../../src/rules';
 import type { TurnInfo } from '../contracts';
+import { runCampaignCommand } from './campaigns';
 import * as fmt from './format';
 import { ALL_USAGE, USAGE, type AdminCommand } from './parse';
 
@@ -22,6 +24,7 @@ export interface AdminServices {
     findById(ws: string, id: string): Promise<Contact | null>;
     findByEmail(ws: string, email: string): Promise<Contact | null>;
   };
+  campaigns?: CampaignService;
 }
 
 /** A reply, and optionally an action that waits for the admin's "yes". */
@@ -132,6 +135,8 @@ export class AdminCommands {
         const names = c.segments.flatMap((x) => byId.get(x.segmentId) ?? []);
         return { reply: fmt.contactText(c, names) };
       }
+      default:
+        return { reply: await runCampaignCommand(this.s.campaigns, cmd, info) };
     }
   }
 

@@ -4,6 +4,8 @@
  * name ends the command the quotes are optional. Rules are kept verbatim (line and column of a rule
  * error then point into what the admin typed after `where`).
  */
+import { CAMPAIGN_USAGE, parseCampaignCommand, type CampaignCommand } from './campaigns';
+
 export type AdminCommand =
   | { kind: 'help' }
   | { kind: 'segments' }
@@ -16,7 +18,8 @@ export type AdminCommand =
   | { kind: 'list.create'; name: string }
   | { kind: 'list.add'; name: string; contact: string }
   | { kind: 'list.remove'; name: string; contact: string }
-  | { kind: 'contact'; contact: string };
+  | { kind: 'contact'; contact: string }
+  | CampaignCommand;
 
 export type ParseResult = { ok: true; command: AdminCommand } | { ok: false; message: string; usage: string };
 
@@ -33,6 +36,7 @@ export const USAGE = {
   'list.add': '/list add "<name>" <contact email or id>',
   'list.remove': '/list remove "<name>" <contact email or id>',
   contact: '/contact <email or id>',
+  ...CAMPAIGN_USAGE,
 } as const satisfies Record<AdminCommand['kind'], string>;
 
 export const ALL_USAGE = `Admin commands:\n${Object.values(USAGE).join('\n')}\nExample: /segment create "VIP Customers" where lifetimeValue > 5000 OR tag = "VIP"`;
@@ -129,6 +133,8 @@ export function parseCommand(text: string): ParseResult {
       return segment(sub.toLowerCase(), rest);
     case 'list':
       return list(sub.toLowerCase(), rest);
+    case 'campaign':
+      return parseCampaignCommand(sub.toLowerCase(), rest);
     case 'contact': {
       const contact = `${sub} ${rest}`.trim();
       return contact && !/\s/.test(contact)

@@ -56,14 +56,18 @@ async function talk(p: HandoffParts, context: TurnContext, h: Handoff, text: str
     const ended = await p.repo.end(h.workspaceId, h._id, 'customer', p.clock());
     await context.sendActivity(ended ? texts.customerEnded : texts.agentEnded);
     if (ended)
-      await p.sender.toUser(h.workspaceId, agent.channelId, agent.userId, agentEndedText(h, 'customer'));
+      await p.sender.toUser(h.workspaceId, agent.channelId, agent.userId, agentEndedText(h, 'customer'), {
+        respectOptOut: false, // an agent's work notice, not marketing
+      });
     return true;
   }
   if (!text) {
     await context.sendActivity(texts.textOnly);
     return true;
   }
-  const outcome = await p.sender.toUser(h.workspaceId, agent.channelId, agent.userId, fromCustomer(h, text));
+  const outcome = await p.sender.toUser(h.workspaceId, agent.channelId, agent.userId, fromCustomer(h, text), {
+    respectOptOut: false,
+  });
   if (outcome === 'sent') await p.repo.countMessage(h.workspaceId, h._id);
   else await context.sendActivity(texts.undelivered);
   return true;
@@ -111,7 +115,9 @@ async function request(p: HandoffParts, context: TurnContext, info: TurnInfo): P
     }),
   );
   await context.sendActivity(queuedText(snap.routing, position));
-  await notifyAgents(p, handoff, position);
+  // In the background: an unreachable agent (up to the send timeout each) must not hold up the
+  // customer's turn. `HandoffModule.idle()` waits for it (tests, shutdown).
+  p.background.run(() => notifyAgents(p, handoff, position));
   return true;
 }
 
@@ -124,7 +130,11 @@ async function positionOf(p: HandoffParts, ws: string, id: string): Promise<numb
 async function notifyAgents(p: HandoffParts, h: Handoff, position: number): Promise<void> {
   const agents = await p.roles.holders(h.workspaceId, 'agent');
   const results = await Promise.allSettled(
-    agents.map((a) => p.sender.toUser(h.workspaceId, a.channelId, a.userId, newRequestText(h, position))),
+    agents.map((a) =>
+      p.sender.toUser(h.workspaceId, a.channelId, a.userId, newRequestText(h, position), {
+        respectOptOut: false, // an agent's work notice, not marketing
+      }),
+    ),
   );
   const missed = results.filter((r) => r.status === 'rejected' || r.value !== 'sent').length;
   if (missed)

@@ -22,7 +22,7 @@ import { HandoffRepo, type Handoff } from '../../src/infra/repos/handoffs';
 import type { ProactiveSender, RoleStore, TurnHandler, TurnInfo } from '../contracts';
 import { handleAgent } from './agent';
 import { handleCustomer } from './customer';
-import type { HandoffParts } from './parts';
+import { Background, type HandoffParts } from './parts';
 import { orderQueue } from './queue';
 import { agendaTimeouts, defineTimeoutJob } from './timeout';
 
@@ -51,6 +51,8 @@ export interface HandoffModule {
   ensureIndexes(): Promise<void>;
   /** The `handoffs` collection's repository, for reports, the API and tests. */
   repo: HandoffRepo;
+  /** Resolves once agent notifications sent after a turn answered have finished. */
+  idle(): Promise<void>;
 }
 
 export function createHandoff(deps: HandoffDeps): HandoffModule {
@@ -63,6 +65,7 @@ export function createHandoff(deps: HandoffDeps): HandoffModule {
     timeoutMs: deps.timeoutMs,
     log,
     clock: deps.clock ?? (() => new Date()),
+    background: new Background(log),
   };
   const handler = async (context: TurnContext, info: TurnInfo): Promise<boolean> => {
     // Only messages: typing, reactions and conversation updates go to the rest of the bot.
@@ -82,5 +85,6 @@ export function createHandoff(deps: HandoffDeps): HandoffModule {
     queue: async (ws) => orderQueue(await parts.repo.queued(ws)),
     ensureIndexes: () => parts.repo.ensureIndexes(),
     repo: parts.repo,
+    idle: () => parts.background.idle(),
   };
 }

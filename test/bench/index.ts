@@ -5,6 +5,7 @@
 import { benchBot } from './bot';
 import { benchIngest } from './ingest';
 import { benchDirectLine } from './directline';
+import { benchCampaigns } from './campaigns';
 import { benchMembership } from './membership';
 import { benchRules } from './rules';
 
@@ -20,6 +21,7 @@ const BENCHES: Record<string, Bench> = {
   bot: benchBot,
   ingest: benchIngest,
   directline: benchDirectLine,
+  campaigns: benchCampaigns,
 };
 
 function parseArgs(argv: string[]): { only?: string; opts: BenchOptions } {

@@ -6,6 +6,7 @@
 import { ChannelUser, TestChannel } from '../../bot/cli/channel';
 import type { App } from '../../src/app';
 import { apiClient, startTestApp, stopTestApp, TEST_API_KEY } from '../support/app';
+import { waitUntil } from '../support/processes';
 
 const KEY = TEST_API_KEY;
 let app: App;
@@ -53,7 +54,9 @@ test('VIP first in the queue; accept; relay both ways; the customer ends it', as
   expect(vicAsk.replies.some((a) => a.type === 'event' && a.name === 'handoff.initiate')).toBe(true);
   const initiation = vicAsk.replies.find((a) => a.type === 'event')!;
   expect(JSON.stringify(initiation.value)).toContain('VIP Customers');
-  expect(inbox(agent, agentMark).filter((t) => t.startsWith('New request'))).toHaveLength(2);
+  // Agents are notified after the customer's turn has answered.
+  const notices = () => inbox(agent, agentMark).filter((t) => t.startsWith('New request'));
+  expect(await waitUntil(() => notices().length === 2, 5000)).toBe(true);
 
   const queue = texts(await agent.send('/queue')).join('\n');
   expect(queue.indexOf('Vic')).toBeGreaterThanOrEqual(0);

@@ -63,6 +63,17 @@ export class ConversationRefRepo {
     return parse(await this.col.findOne({ _id: key(workspaceId, 'contact', contactId) }));
   }
 
+  /** References of many contacts at once (campaigns), by contact id; contacts without one are absent. */
+  async forContacts(
+    workspaceId: string,
+    contactIds: readonly string[],
+  ): Promise<Map<string, Partial<ConversationReference>>> {
+    const docs = await this.col
+      .find({ _id: { $in: contactIds.map((id) => key(workspaceId, 'contact', id)) } })
+      .toArray();
+    return new Map(docs.map((d) => [d.contactId ?? '', parse(d)!]));
+  }
+
   /** `channelId` may be ANY_CHANNEL: the user's most recent reference on any channel. */
   async forUser(
     workspaceId: string,

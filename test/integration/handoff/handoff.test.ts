@@ -60,6 +60,7 @@ test('a VIP asking after a non-VIP is first in the queue; the event carries segm
   });
   expect(v.events[0]?.relatesTo?.user?.id).toBe('vera');
 
+  await handoff.idle(); // agents are notified after the customer's turn has answered
   for (const agent of ['alice', 'bob']) {
     const got = sender.take(`${CHANNEL}:${agent}`);
     expect(got).toHaveLength(2);

@@ -50,7 +50,10 @@ test('the proactive sender: opted out, no reference, sent, failed', async () => 
   const sender = new BotProactiveSender({
     adapter: { continueConversationAsync },
     appId: '',
-    contacts: { findById: async (_ws, id) => people[id as keyof typeof people] ?? null },
+    contacts: {
+      findById: async (_ws, id) => people[id as keyof typeof people] ?? null,
+      findByIdentity: async () => null,
+    },
     refs: {
       forContact: async (_ws, id) => (id === 'in' || id === 'out' ? ref : null),
       forUser: async () => null,
@@ -65,4 +68,64 @@ test('the proactive sender: opted out, no reference, sent, failed', async () => 
   expect(await sender.toContact('ws', 'in', 'hi')).toBe('sent');
   continueConversationAsync.mockRejectedValueOnce(new Error('channel down'));
   expect(await sender.toContact('ws', 'in', 'hi')).toBe('failed');
+});
+
+/** An adapter that runs the logic as CloudAdapter does: a throw inside goes to onTurnError (swallowed). */
+function turnAdapter(sendActivity: () => Promise<unknown>) {
+  return {
+    continueConversationAsync: async (_app: string, _ref: unknown, logic: (c: never) => Promise<void>) => {
+      try {
+        await logic({ sendActivity } as never);
+      } catch {
+        // onTurnError logged it and returned: the adapter's promise resolves.
+      }
+    },
+  };
+}
+
+function senderWith(adapter: ReturnType<typeof turnAdapter>, optedOutUser = false) {
+  const ref: Partial<ConversationReference> = {
+    channelId: 'test',
+    conversation: { id: 'c' } as ConversationReference['conversation'],
+  };
+  return new BotProactiveSender({
+    adapter: adapter as never,
+    appId: '',
+    contacts: {
+      findById: async (_ws, id) => contact({ _id: id }),
+      findByIdentity: async (_ws, who) =>
+        who.channelId === 'test' && who.userId === 'agent' ? contact({ optedOut: optedOutUser }) : null,
+    },
+    refs: { forContact: async () => ref, forUser: async () => ref },
+    log: silentLog(),
+    timeoutMs: 100,
+  });
+}
+
+test('a refused send is failed with the reason, not swallowed by onTurnError into "sent"', async () => {
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+  const sender = senderWith(turnAdapter(() => Promise.reject(refused)));
+  expect(await sender.toContact('ws', 'c1', 'hi')).toBe('failed');
+  expect(await sender.sendToContact('ws', 'c1', 'hi')).toEqual({
+    status: 'failed',
+    error: 'connect ECONNREFUSED 127.0.0.1:9',
+  });
+});
+
+test('a channel that never answers is failed after the send timeout', async () => {
+  const sender = senderWith(turnAdapter(() => new Promise(() => undefined)));
+  const t0 = Date.now();
+  const r = await sender.sendToContact('ws', 'c1', 'hi');
+  expect(Date.now() - t0).toBeLessThan(1000);
+  expect(r).toEqual({ status: 'failed', error: expect.stringMatching(/no answer .* within 100 ms/) });
+});
+
+test("toUser honours opt-out unless the message is exempted (an agent's work notice)", async () => {
+  const sendActivity = jest.fn(async () => ({ id: 'x' }));
+  const sender = senderWith(turnAdapter(sendActivity), true);
+  expect(await sender.toUser('ws', 'test', 'agent', 'New request')).toBe('opted-out');
+  expect(sendActivity).not.toHaveBeenCalled();
+  expect(await sender.toUser('ws', 'test', 'agent', 'New request', { respectOptOut: false })).toBe('sent');
+  expect(await sender.toUser('ws', 'test', 'someone-else', 'hi')).toBe('sent');
+  expect(sendActivity).toHaveBeenCalledTimes(2);
 });
