@@ -11,6 +11,7 @@ import type { Config } from '../src/config';
 import type { SegmentService } from '../src/domain/segments/service';
 import type { Logger } from '../src/infra/logger';
 import type { Membership } from '../src/infra/membership';
+import type { ReportPort } from './admin/reportTypes';
 import { ConversationRefRepo } from '../src/infra/repos/conversationRefs';
 import { PendingConfirmationRepo } from '../src/infra/repos/pendingConfirmations';
 import { createAdapter } from './adapter';
@@ -37,6 +38,8 @@ export interface BotDeps {
   core: CoreServices;
   segments: SegmentService;
   membership: Membership;
+  /** Reports for the admin /report command (optional: without them it says so). */
+  reports?: ReportPort;
   log: Logger;
   /** Run before the built-in handlers (the handoff goes here). */
   handlers?: TurnHandler[] | ((parts: BotParts) => TurnHandler[]);
@@ -88,7 +91,12 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   });
   const parts: BotParts = { adapter, roles, proactive, refs };
   const extra = typeof deps.handlers === 'function' ? deps.handlers(parts) : (deps.handlers ?? []);
-  const commands = new AdminCommands({ segments, membership, contacts: core.contactRepo });
+  const commands = new AdminCommands({
+    segments,
+    membership,
+    contacts: core.contactRepo,
+    ...(deps.reports ? { reports: deps.reports } : {}),
+  });
   const logic = createBotLogic([
     ...extra,
     createAdminHandler({ commands, pending, clock: membership.clock }),

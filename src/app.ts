@@ -6,7 +6,7 @@
  */
 import type { Server } from 'restify';
 import type { Connection } from 'mongoose';
-import { registerBotRoute } from '../bot/adapter';
+import { MESSAGES_PATH, registerBotRoute } from '../bot/adapter';
 import { createBot, type Bot } from '../bot';
 import { createHandoff, type HandoffModule } from '../bot/handoff';
 import type { Config } from './config';
@@ -15,10 +15,14 @@ import { closeServer, createHttpServer, listen } from './infra/http/server';
 import type { Logger } from './infra/logger';
 import { connectMongo, pingMongo } from './infra/mongo';
 import { createCoreServices, registerCoreRoutes } from './api';
+import { registerReportRoutes } from './api/reports';
 import { registerSegmentRoutes } from './api/segments';
 import { SegmentService } from './domain/segments/service';
 import { startLoop } from './infra/loop';
 import { Membership } from './infra/membership';
+import { Metrics } from './infra/metrics';
+import { Reports } from './infra/reports';
+import { scheduleSnapshots } from './infra/reports/snapshots';
 import { SegmentRepo } from './infra/repos/segments';
 import { createScheduler, type Scheduler } from './infra/scheduler';
 import { recordStartup } from './infra/startups';
@@ -29,6 +33,9 @@ export interface App {
   conn: Connection;
   scheduler: Scheduler;
   membership: Membership;
+  /** Reports: history, comparison, freshness, charts, the daily snapshot job. */
+  reports: Reports;
+  metrics: Metrics;
   server: Server;
   /** The bot: adapter, turn logic, roles, conversation references, proactive sender. */
   bot: Bot;
@@ -63,6 +70,12 @@ export async function startApp(
     await segmentRepo.ensureIndexes();
     const membership = new Membership(db, segmentRepo, log.child({ component: 'membership' }));
     await membership.ensureIndexes();
+    const reports = new Reports(db, segmentRepo, membership);
+    await reports.ensureIndexes();
+    cleanups.push(() => reports.close());
+    const metrics = new Metrics({ botPath: MESSAGES_PATH, db, probes: reports.queries });
+    metrics.watchDatabase(conn.getClient(), (listener) => conn.on('error', listener));
+    membership.dispatcher.subscribe('metrics', metrics.onTransition);
     membership.start();
     cleanups.push(() => membership.stop());
     const core = await createCoreServices(db, {
@@ -92,6 +105,7 @@ export async function startApp(
       core,
       segments,
       membership,
+      reports,
       log: log.child({ component: 'bot' }),
       handlers: (parts) => {
         handoff = createHandoff({
@@ -107,6 +121,7 @@ export async function startApp(
     });
     await handoff!.ensureIndexes();
     handoff!.defineJobs();
+    await scheduleSnapshots(scheduler.agenda, reports.snapshots, log.child({ component: 'reports' }));
     // Start processing jobs only once every job is defined.
     await scheduler.start();
     cleanups.push(() => scheduler.stop(config.shutdownTimeoutMs));
@@ -126,8 +141,11 @@ export async function startApp(
         };
       },
     });
+    metrics.instrument(server);
+    metrics.register(server, config.metricsToken);
     registerCoreRoutes(server, core);
     registerSegmentRoutes(server, { segments, membership });
+    registerReportRoutes(server, reports);
     registerBotRoute(server, bot.adapter, bot.logic);
     const port = await listen(server, config.port, config.host);
     cleanups.push(() => closeServer(server));
@@ -142,6 +160,8 @@ export async function startApp(
       conn,
       scheduler,
       membership,
+      reports,
+      metrics,
       server,
       bot,
       stop: () => (stopping ??= cleanup()),

@@ -58,6 +58,7 @@ const schema = z.object({
   HANDOFF_TIMEOUT_MS: int(1000, 86_400_000).default(300_000),
   TEMPLATES_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'templates')),
   BOT_PERSONALISATION: z.enum(['true', 'false'], { error: 'true or false' }).default('true'),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -73,6 +74,8 @@ export interface Config {
   agendaProcessEveryMs: number;
   shutdownTimeoutMs: number;
   adminApiKey: string | undefined;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`; unset, it is open. */
+  metricsToken: string | undefined;
   bot: {
     appId: string | undefined;
     appPassword: string | undefined;
@@ -126,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     agendaProcessEveryMs: e.AGENDA_PROCESS_EVERY_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     adminApiKey: e.ADMIN_API_KEY,
+    metricsToken: e.METRICS_TOKEN,
     bot: Object.freeze({
       appId: e.MICROSOFT_APP_ID,
       appPassword: e.MICROSOFT_APP_PASSWORD,

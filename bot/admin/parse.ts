@@ -16,7 +16,10 @@ export type AdminCommand =
   | { kind: 'list.create'; name: string }
   | { kind: 'list.add'; name: string; contact: string }
   | { kind: 'list.remove'; name: string; contact: string }
-  | { kind: 'contact'; contact: string };
+  | { kind: 'contact'; contact: string }
+  | ReportCommand;
+
+import { parseReport, type ReportCommand } from './report';
 
 export type ParseResult = { ok: true; command: AdminCommand } | { ok: false; message: string; usage: string };
 
@@ -33,6 +36,8 @@ export const USAGE = {
   'list.add': '/list add "<name>" <contact email or id>',
   'list.remove': '/list remove "<name>" <contact email or id>',
   contact: '/contact <email or id>',
+  report: '/report "<segment>"',
+  'report.compare': '/report compare "<a>" "<b>"',
 } as const satisfies Record<AdminCommand['kind'], string>;
 
 export const ALL_USAGE = `Admin commands:\n${Object.values(USAGE).join('\n')}\nExample: /segment create "VIP Customers" where lifetimeValue > 5000 OR tag = "VIP"`;
@@ -134,6 +139,13 @@ export function parseCommand(text: string): ParseResult {
       return contact && !/\s/.test(contact)
         ? ok({ kind: 'contact', contact })
         : bad('contact', 'Name one contact.');
+    }
+    case 'report': {
+      // The name may hold spaces and quotes: parse the raw text after the word.
+      const r = parseReport(text.trim().slice('/report'.length));
+      if ('error' in r)
+        return { ok: false, message: r.error, usage: `Usage: ${USAGE.report}\n${USAGE['report.compare']}` };
+      return ok(r);
     }
     default:
       return { ok: false, message: `Unknown command "/${word}".`, usage: ALL_USAGE };

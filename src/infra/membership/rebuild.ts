@@ -23,6 +23,7 @@ interface RebuildDoc {
   done: boolean;
   leaseUntil: Date | null;
   requestedAt: Date;
+  finishedAt?: Date;
 }
 
 const LEASE_MS = 30_000;
@@ -121,7 +122,11 @@ export class Rebuilder {
     } finally {
       await cursor.close();
     }
-    await this.rebuilds.updateOne({ _id: job._id, token }, { $set: { done: true, leaseUntil: null } });
+    // finishedAt: reports show when the segment's membership was last rebuilt exactly.
+    await this.rebuilds.updateOne(
+      { _id: job._id, token },
+      { $set: { done: true, leaseUntil: null, finishedAt: new Date() } },
+    );
     return visited;
   }
 

@@ -1,0 +1,79 @@
+/**
+ * The daily snapshot job (Agenda, every hour in every process that runs jobs): for each segment,
+ * every complete UTC day of the last 90 since its creation that has no snapshot gets one — its
+ * end-of-day size, entries and exits, reconstructed from the live size and the transitions after
+ * that day. Written with `$setOnInsert` under the unique (workspace, segment, day) index: a
+ * re-run, or two processes at once, never change or duplicate a day.
+ */
+import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
+import type { Agenda } from 'agenda';
+import { dayStart, DAY_MS, utcDay } from '../../domain/reports/history';
+import type { Snapshot } from '../../domain/reports/types';
+import type { Segment } from '../../domain/segments/types';
+import type { Logger } from '../logger';
+import { isDuplicateKey } from '../repos/mongoErrors';
+import type { ReportService } from './service';
+
+export const SNAPSHOT_JOB = 'reports.snapshot';
+export const SNAPSHOT_DAYS = 90;
+export const SNAPSHOT_EVERY_MS = 3_600_000;
+/** A day is snapshotted once it has been over for this long (late outbox moves have landed). */
+const SETTLE_MS = 60_000;
+
+export class SnapshotTaker {
+  constructor(
+    private readonly db: Db,
+    private readonly reports: ReportService,
+    private readonly snapshots: Collection<Snapshot>,
+    private readonly clock: () => Date,
+  ) {}
+
+  /** Snapshots every workspace; returns how many day records were written. */
+  async runAll(): Promise<number> {
+    const workspaces = (await this.db.collection<Segment>('segments').distinct('workspaceId')) as string[];
+    let written = 0;
+    for (const ws of workspaces) written += await this.run(ws);
+    return written;
+  }
+
+  async run(workspaceId: string): Promise<number> {
+    const segments = await this.reports.resolveAll(workspaceId);
+    if (segments.length === 0) return 0;
+    const now = this.clock();
+    const { history, snapshots } = await this.reports.histories(workspaceId, segments, SNAPSHOT_DAYS);
+    const takenAt = new Date();
+    const ops: AnyBulkWriteOperation<Snapshot>[] = [];
+    for (const s of segments) {
+      const created = utcDay(s.createdAt);
+      for (const p of history.get(s._id) ?? []) {
+        const complete = dayStart(p.day).getTime() + DAY_MS + SETTLE_MS <= now.getTime();
+        if (!complete || p.day < created || snapshots.get(s._id)?.has(p.day)) continue;
+        const key = { workspaceId, segmentId: s._id, day: p.day };
+        ops.push({
+          updateOne: {
+            filter: key,
+            update: { $setOnInsert: { ...key, size: p.size, entered: p.entered, exited: p.exited, takenAt } },
+            upsert: true,
+          },
+        });
+      }
+    }
+    if (ops.length === 0) return 0;
+    try {
+      return (await this.snapshots.bulkWrite(ops, { ordered: false })).upsertedCount;
+    } catch (err) {
+      // Another process wrote some of the same days first: theirs stand (same values).
+      if (isDuplicateKey(err)) return 0;
+      throw err;
+    }
+  }
+}
+
+/** Defines the job and schedules it (one recurring job, however many processes call this). */
+export async function scheduleSnapshots(agenda: Agenda, taker: SnapshotTaker, log: Logger): Promise<void> {
+  agenda.define(SNAPSHOT_JOB, async () => {
+    const written = await taker.runAll();
+    if (written > 0) log.info({ written }, 'reports: daily snapshots written');
+  });
+  await agenda.every(SNAPSHOT_EVERY_MS, SNAPSHOT_JOB);
+}
