@@ -23,7 +23,7 @@ export function historyChart(name: string, history: readonly DayPoint[]): ChartS
     { day: p.day, kind: 'entered', count: p.entered },
     { day: p.day, kind: 'exited', count: -p.exited },
   ]);
-  const x = { field: 'day', type: 'temporal', title: null, axis: { format: '%b %d' } };
+  const x = { field: 'day', type: 'temporal', title: null };
   return {
     ...BASE,
     title: { text: `${name}: members per day`, subtitle: `last ${history.length} days (UTC)` },

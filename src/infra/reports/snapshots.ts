@@ -6,7 +6,7 @@
  * re-run, or two processes at once, never change or duplicate a day.
  */
 import type { AnyBulkWriteOperation, Collection, Db } from 'mongodb';
-import type { Agenda } from 'agenda';
+import type { Agenda, Job } from 'agenda';
 import { dayStart, DAY_MS, utcDay } from '../../domain/reports/history';
 import type { Snapshot } from '../../domain/reports/types';
 import type { Segment } from '../../domain/segments/types';
@@ -29,10 +29,13 @@ export class SnapshotTaker {
   ) {}
 
   /** Snapshots every workspace; returns how many day records were written. */
-  async runAll(): Promise<number> {
+  async runAll(between: () => Promise<unknown> = () => Promise.resolve()): Promise<number> {
     const workspaces = (await this.db.collection<Segment>('segments').distinct('workspaceId')) as string[];
     let written = 0;
-    for (const ws of workspaces) written += await this.run(ws);
+    for (const ws of workspaces) {
+      written += await this.run(ws);
+      await between();
+    }
     return written;
   }
 
@@ -71,9 +74,15 @@ export class SnapshotTaker {
 
 /** Defines the job and schedules it (one recurring job, however many processes call this). */
 export async function scheduleSnapshots(agenda: Agenda, taker: SnapshotTaker, log: Logger): Promise<void> {
-  agenda.define(SNAPSHOT_JOB, async () => {
-    const written = await taker.runAll();
-    if (written > 0) log.info({ written }, 'reports: daily snapshots written');
-  });
+  // A short lock renewed after each workspace (touch): a process that dies mid-run frees the job
+  // soon, and Agenda's after-run timer (half the lock) does not hold a stopping process for minutes.
+  agenda.define(
+    SNAPSHOT_JOB,
+    async (job: Job) => {
+      const written = await taker.runAll(() => job.touch());
+      if (written > 0) log.info({ written }, 'reports: daily snapshots written');
+    },
+    { lockLifetime: 10_000, concurrency: 1 },
+  );
   await agenda.every(SNAPSHOT_EVERY_MS, SNAPSHOT_JOB);
 }
