@@ -4,6 +4,7 @@
  * errors, plus the process defaults. One registry per app, so two apps in one process (tests,
  * benchmarks) never share counters. Gauges that need the database are read at scrape time.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Db, MongoClient } from 'mongodb';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Request, Response, Route, Server } from 'restify';
@@ -128,9 +129,17 @@ export class Metrics {
   /** `GET /metrics`; with a token, only for `Authorization: Bearer <token>`. */
   register(server: Server, token: string | undefined): void {
     server.get('/metrics', async (req: Request, res: Response) => {
-      if (token !== undefined && req.headers.authorization !== `Bearer ${token}`)
-        throw new UnauthorizedError();
+      if (token !== undefined && !sameSecret(req.headers.authorization, `Bearer ${token}`))
+        throw new UnauthorizedError(
+          'Missing or invalid metrics token: send "Authorization: Bearer <METRICS_TOKEN>"',
+        );
       res.sendRaw(200, await this.registry.metrics(), { 'content-type': this.registry.contentType });
     });
   }
+}
+
+/** Compares in constant time (hashes first, so lengths do not leak either). */
+function sameSecret(given: string | undefined, expected: string): boolean {
+  const h = (v: string) => createHash('sha256').update(v).digest();
+  return given !== undefined && timingSafeEqual(h(given), h(expected));
 }

@@ -94,7 +94,11 @@ export function createChartRenderer(opts: { timeoutMs?: number } = {}): ChartRen
 
   return {
     async svg(spec) {
-      ready ??= start();
+      // A worker that failed to start is retried on the next chart.
+      ready ??= start().catch((err: unknown) => {
+        ready = undefined;
+        throw err;
+      });
       await ready;
       const w = worker!;
       const id = nextId++;

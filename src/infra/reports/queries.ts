@@ -133,7 +133,7 @@ export class ReportQueries {
     const out = new Map<string, Map<Day, Snapshot>>();
     for (const s of docs) {
       let m = out.get(s.segmentId);
-      if (!m) out.set(s.segmentId, (m = new Map()));
+      if (!m) out.set(s.segmentId, (m = new Map<Day, Snapshot>()));
       m.set(s.day, s);
     }
     return out;

@@ -30,7 +30,7 @@ export class SnapshotTaker {
 
   /** Snapshots every workspace; returns how many day records were written. */
   async runAll(between: () => Promise<unknown> = () => Promise.resolve()): Promise<number> {
-    const workspaces = (await this.db.collection<Segment>('segments').distinct('workspaceId')) as string[];
+    const workspaces: string[] = await this.db.collection<Segment>('segments').distinct('workspaceId');
     let written = 0;
     for (const ws of workspaces) {
       written += await this.run(ws);
