@@ -4,6 +4,7 @@
  */
 import { benchBot } from './bot';
 import { benchMembership } from './membership';
+import { benchReports } from './reports';
 import { benchRules } from './rules';
 
 export interface BenchOptions {
@@ -16,6 +17,7 @@ const BENCHES: Record<string, Bench> = {
   rules: benchRules,
   membership: benchMembership,
   bot: benchBot,
+  reports: benchReports,
 };
 
 function parseArgs(argv: string[]): { only?: string; opts: BenchOptions } {

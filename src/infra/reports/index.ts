@@ -55,7 +55,7 @@ export class Reports {
 
   /** The segment's size history (`days` UTC days) as an SVG chart. */
   async historySvg(workspaceId: string, segmentId: string, days: number): Promise<string> {
-    const r = await this.service.segment(workspaceId, segmentId, days);
+    const r = await this.service.history(workspaceId, segmentId, days);
     return this.renderer.svg(historyChart(r.name, r.history));
   }
 

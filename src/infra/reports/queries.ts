@@ -30,6 +30,11 @@ export class ReportQueries {
 
   /** Members now, per segment (segments with none are absent). */
   async sizes(workspaceId: string, segmentIds: readonly string[]): Promise<Map<string, number>> {
+    // One segment: a count on the multikey index, no aggregation.
+    if (segmentIds.length === 1) {
+      const id = segmentIds[0]!;
+      return new Map([[id, await this.m.contacts.countDocuments({ workspaceId, 'segments.segmentId': id })]]);
+    }
     const stats = await this.memberStats(workspaceId, segmentIds);
     return new Map([...stats].map(([id, s]) => [id, s.members]));
   }

@@ -45,6 +45,18 @@ export class ReportService {
     return (await this.reports(workspaceId, [s], days))[0]!;
   }
 
+  /** One segment's name and history, without freshness (what a chart needs). */
+  async history(
+    workspaceId: string,
+    id: string,
+    days: number,
+  ): Promise<{ name: string; history: DayPoint[] }> {
+    const s = await this.d.segments.get(workspaceId, id);
+    if (!s) throw new NotFoundError('segment', id);
+    const { history } = await this.histories(workspaceId, [s], days);
+    return { name: s.name, history: history.get(s._id)! };
+  }
+
   /** One row per segment, in the order asked for. */
   async compare(workspaceId: string, ids: readonly string[]): Promise<CompareRow[]> {
     const segments = await this.resolve(workspaceId, ids);
