@@ -28,38 +28,44 @@ export class SnapshotTaker {
     private readonly clock: () => Date,
   ) {}
 
-  /** Snapshots every workspace; returns how many day records were written. */
+  /**
+   * Snapshots every workspace; returns how many day records were written. `between` runs after
+   * each segment (the job renews its Agenda lock there: a first backfill of 90 days can take
+   * longer than the lock).
+   */
   async runAll(between: () => Promise<unknown> = () => Promise.resolve()): Promise<number> {
     const workspaces: string[] = await this.db.collection<Segment>('segments').distinct('workspaceId');
     let written = 0;
-    for (const ws of workspaces) {
-      written += await this.run(ws);
+    for (const ws of workspaces) written += await this.run(ws, between);
+    return written;
+  }
+
+  async run(workspaceId: string, between: () => Promise<unknown> = () => Promise.resolve()): Promise<number> {
+    let written = 0;
+    for (const s of await this.reports.resolveAll(workspaceId)) {
+      written += await this.segment(workspaceId, s);
       await between();
     }
     return written;
   }
 
-  async run(workspaceId: string): Promise<number> {
-    const segments = await this.reports.resolveAll(workspaceId);
-    if (segments.length === 0) return 0;
+  private async segment(workspaceId: string, s: Segment): Promise<number> {
     const now = this.clock();
-    const { history, snapshots } = await this.reports.histories(workspaceId, segments, SNAPSHOT_DAYS);
+    const { history, snapshots } = await this.reports.histories(workspaceId, [s], SNAPSHOT_DAYS);
     const takenAt = new Date();
+    const created = utcDay(s.createdAt);
     const ops: AnyBulkWriteOperation<Snapshot>[] = [];
-    for (const s of segments) {
-      const created = utcDay(s.createdAt);
-      for (const p of history.get(s._id) ?? []) {
-        const complete = dayStart(p.day).getTime() + DAY_MS + SETTLE_MS <= now.getTime();
-        if (!complete || p.day < created || snapshots.get(s._id)?.has(p.day)) continue;
-        const key = { workspaceId, segmentId: s._id, day: p.day };
-        ops.push({
-          updateOne: {
-            filter: key,
-            update: { $setOnInsert: { ...key, size: p.size, entered: p.entered, exited: p.exited, takenAt } },
-            upsert: true,
-          },
-        });
-      }
+    for (const p of history.get(s._id) ?? []) {
+      const complete = dayStart(p.day).getTime() + DAY_MS + SETTLE_MS <= now.getTime();
+      if (!complete || p.day < created || snapshots.get(s._id)?.has(p.day)) continue;
+      const key = { workspaceId, segmentId: s._id, day: p.day };
+      ops.push({
+        updateOne: {
+          filter: key,
+          update: { $setOnInsert: { ...key, size: p.size, entered: p.entered, exited: p.exited, takenAt } },
+          upsert: true,
+        },
+      });
     }
     if (ops.length === 0) return 0;
     try {
@@ -74,7 +80,7 @@ export class SnapshotTaker {
 
 /** Defines the job and schedules it (one recurring job, however many processes call this). */
 export async function scheduleSnapshots(agenda: Agenda, taker: SnapshotTaker, log: Logger): Promise<void> {
-  // A short lock renewed after each workspace (touch): a process that dies mid-run frees the job
+  // A short lock renewed after each segment (touch): a process that dies mid-run frees the job
   // soon, and Agenda's after-run timer (half the lock) does not hold a stopping process for minutes.
   agenda.define(
     SNAPSHOT_JOB,
