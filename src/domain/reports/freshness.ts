@@ -26,7 +26,6 @@ export interface RebuildRecord {
   done: boolean;
   requestedAt: Date;
   leaseUntil: Date | null;
-  finishedAt?: Date;
 }
 
 export interface FreshnessInput {
@@ -56,7 +55,6 @@ export function freshness(input: FreshnessInput, b: FreshnessBounds = DEFAULT_BO
     rebuildInfo = {
       state,
       requestedAt: rebuild.requestedAt.toISOString(),
-      ...(rebuild.finishedAt ? { finishedAt: rebuild.finishedAt.toISOString() } : {}),
     };
     if (state !== 'done') exactAsOf = null;
     if (state === 'stuck') reasons.push('rebuild stuck');

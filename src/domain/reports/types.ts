@@ -28,7 +28,6 @@ export type RebuildState = 'running' | 'stuck' | 'done';
 export interface RebuildInfo {
   state: RebuildState;
   requestedAt: string;
-  finishedAt?: string;
 }
 
 /**

@@ -23,7 +23,6 @@ interface RebuildDoc {
   done: boolean;
   leaseUntil: Date | null;
   requestedAt: Date;
-  finishedAt?: Date;
 }
 
 const LEASE_MS = 30_000;
@@ -122,11 +121,7 @@ export class Rebuilder {
     } finally {
       await cursor.close();
     }
-    // finishedAt: reports show when the segment's membership was last rebuilt exactly.
-    await this.rebuilds.updateOne(
-      { _id: job._id, token },
-      { $set: { done: true, leaseUntil: null, finishedAt: new Date() } },
-    );
+    await this.rebuilds.updateOne({ _id: job._id, token }, { $set: { done: true, leaseUntil: null } });
     return visited;
   }
 

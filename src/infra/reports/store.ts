@@ -14,7 +14,6 @@ export interface RebuildRecordDoc {
   done: boolean;
   requestedAt: Date;
   leaseUntil: Date | null;
-  finishedAt?: Date;
 }
 
 export interface ReportCollections {

@@ -147,7 +147,6 @@ test('freshness: a stuck rebuild and a sweeper behind make a segment stale', asy
   await f.rebuildAll();
   let [r] = await reports.service.overview(WS, 3).then((all) => all.filter((x) => x.id === seg._id));
   expect(r!.freshness).toMatchObject({ state: 'fresh', sweeperLagMs: 0, rebuild: { state: 'done' } });
-  expect(r!.freshness.rebuild!.finishedAt).toBeDefined();
   expect(Date.now() - Date.parse(r!.freshness.exactAsOf!)).toBeLessThan(5000);
 
   // A contact due for its time-based recheck 8 s ago that nobody has swept.

@@ -52,7 +52,7 @@ test.each([
   [
     'finished rebuild and a lagging sweeper',
     {
-      rebuild: { done: true, requestedAt: ago(9000), leaseUntil: null, finishedAt: ago(8000) },
+      rebuild: { done: true, requestedAt: ago(9000), leaseUntil: null },
       sweeperLagMs: 9000,
     },
     'stale',
