@@ -12,6 +12,7 @@ import type { CampaignService } from '../src/domain/campaigns/service';
 import type { SegmentService } from '../src/domain/segments/service';
 import type { Logger } from '../src/infra/logger';
 import type { Membership } from '../src/infra/membership';
+import type { ReportPort } from './admin/reportTypes';
 import { ConversationRefRepo } from '../src/infra/repos/conversationRefs';
 import { PendingConfirmationRepo } from '../src/infra/repos/pendingConfirmations';
 import { createAdapter } from './adapter';
@@ -40,6 +41,8 @@ export interface BotDeps {
   membership: Membership;
   /** Campaign admin commands (`/campaign ...`); without it they answer that campaigns are off. */
   campaigns?: CampaignService;
+  /** Reports for the admin /report command (optional: without them it says so). */
+  reports?: ReportPort;
   log: Logger;
   /** Run before the built-in handlers (the handoff goes here). */
   handlers?: TurnHandler[] | ((parts: BotParts) => TurnHandler[]);
@@ -97,6 +100,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     membership,
     contacts: core.contactRepo,
     ...(deps.campaigns ? { campaigns: deps.campaigns } : {}),
+    ...(deps.reports ? { reports: deps.reports } : {}),
   });
   const logic = createBotLogic([
     ...extra,

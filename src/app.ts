@@ -6,7 +6,7 @@
  */
 import type { Server } from 'restify';
 import type { Connection } from 'mongoose';
-import { registerBotRoute } from '../bot/adapter';
+import { MESSAGES_PATH, registerBotRoute } from '../bot/adapter';
 import { createBot, type Bot } from '../bot';
 import { campaignReplies } from '../bot/campaignReplies';
 import { createHandoff, type HandoffModule } from '../bot/handoff';
@@ -19,6 +19,7 @@ import type { Logger } from './infra/logger';
 import { connectMongo, pingMongo } from './infra/mongo';
 import { createCoreServices, registerCoreRoutes } from './api';
 import { registerCampaignRoutes } from './api/campaigns';
+import { registerReportRoutes } from './api/reports';
 import { registerSegmentRoutes } from './api/segments';
 import { registerOpenApi } from './api/openapi';
 import { registerConsole } from './console';
@@ -27,6 +28,9 @@ import { ConversationRefRepo } from './infra/repos/conversationRefs';
 import { SegmentService } from './domain/segments/service';
 import { startLoop } from './infra/loop';
 import { Membership } from './infra/membership';
+import { Metrics } from './infra/metrics';
+import { Reports } from './infra/reports';
+import { scheduleSnapshots } from './infra/reports/snapshots';
 import { SegmentRepo } from './infra/repos/segments';
 import { createScheduler, type Scheduler } from './infra/scheduler';
 import { recordStartup } from './infra/startups';
@@ -37,6 +41,9 @@ export interface App {
   conn: Connection;
   scheduler: Scheduler;
   membership: Membership;
+  /** Reports: history, comparison, freshness, charts, the daily snapshot job. */
+  reports: Reports;
+  metrics: Metrics;
   server: Server;
   /** The bot: adapter, turn logic, roles, conversation references, proactive sender. */
   bot: Bot;
@@ -85,6 +92,12 @@ export async function startApp(
     await segmentRepo.ensureIndexes();
     const membership = new Membership(db, segmentRepo, log.child({ component: 'membership' }));
     await membership.ensureIndexes();
+    const reports = new Reports(db, segmentRepo, membership);
+    await reports.ensureIndexes();
+    cleanups.push(() => reports.close());
+    const metrics = new Metrics({ botPath: MESSAGES_PATH, db, probes: reports.queries });
+    metrics.watchDatabase(conn.getClient(), (listener) => conn.on('error', listener));
+    membership.dispatcher.subscribe('metrics', metrics.onTransition);
     membership.start();
     cleanups.push(() => membership.stop());
     const core = await createCoreServices(db, {
@@ -131,6 +144,7 @@ export async function startApp(
       segments,
       membership,
       campaigns: campaigns.service,
+      reports,
       log: log.child({ component: 'bot' }),
       handlers: (parts) => {
         handoff = createHandoff({
@@ -153,6 +167,7 @@ export async function startApp(
     campaigns.defineJobs();
     const handoffIdle = handoff!;
     cleanups.push(() => handoffIdle.idle()); // agent notices still on their way
+    await scheduleSnapshots(scheduler.agenda, reports.snapshots, log.child({ component: 'reports' }));
     // Start processing jobs only once every job is defined.
     await scheduler.start();
     cleanups.push(() => scheduler.stop(config.shutdownTimeoutMs));
@@ -173,8 +188,11 @@ export async function startApp(
         };
       },
     });
+    metrics.instrument(server);
+    metrics.register(server, config.metricsToken);
     registerCoreRoutes(server, core, () => draining);
     registerSegmentRoutes(server, { segments, membership });
+    registerReportRoutes(server, reports);
     registerCampaignRoutes(server, { campaigns: campaigns.service, deliveries: campaigns.deliveries });
     registerOpenApi(server, config.version);
     registerConsole(server, config.projectRoot);
@@ -211,6 +229,8 @@ export async function startApp(
       conn,
       scheduler,
       membership,
+      reports,
+      metrics,
       server,
       bot,
       campaigns,

@@ -65,6 +65,7 @@ const schema = z.object({
   PROACTIVE_SEND_TIMEOUT_MS: int(100, 120_000).default(5000),
   CAMPAIGN_LOCK_MS: int(1000, 3_600_000).default(10_000),
   CAMPAIGN_CONCURRENCY: int(1, 256).default(32),
+  METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
 });
 
 export interface Config {
@@ -80,6 +81,8 @@ export interface Config {
   agendaProcessEveryMs: number;
   shutdownTimeoutMs: number;
   adminApiKey: string | undefined;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`; unset, it is open. */
+  metricsToken: string | undefined;
   bot: {
     appId: string | undefined;
     appPassword: string | undefined;
@@ -149,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     agendaProcessEveryMs: e.AGENDA_PROCESS_EVERY_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     adminApiKey: e.ADMIN_API_KEY,
+    metricsToken: e.METRICS_TOKEN,
     bot: Object.freeze({
       appId: e.MICROSOFT_APP_ID,
       appPassword: e.MICROSOFT_APP_PASSWORD,

@@ -5,6 +5,7 @@
  * Changes that need a "yes" are stored as pending actions and applied by `confirm`.
  */
 import type { CampaignService } from '../../src/domain/campaigns/service';
+import type { Attachment } from 'botbuilder';
 import type { Contact } from '../../src/domain/contacts/types';
 import { SegmentService } from '../../src/domain/segments/service';
 import type { Segment } from '../../src/domain/segments/types';
@@ -16,6 +17,8 @@ import type { TurnInfo } from '../contracts';
 import { runCampaignCommand } from './campaigns';
 import * as fmt from './format';
 import { ALL_USAGE, USAGE, type AdminCommand } from './parse';
+import { runReport } from './report';
+import type { ReportPort } from './reportTypes';
 
 export interface AdminServices {
   segments: SegmentService;
@@ -25,12 +28,16 @@ export interface AdminServices {
     findByEmail(ws: string, email: string): Promise<Contact | null>;
   };
   campaigns?: CampaignService;
+  /** Reports and charts (/report); without them the command says reports are unavailable. */
+  reports?: ReportPort;
 }
 
 /** A reply, and optionally an action that waits for the admin's "yes". */
 export interface CommandOutcome {
   reply: string;
   pending?: PendingAction;
+  /** Sent with the reply (a report's chart). */
+  attachments?: Attachment[];
 }
 
 export class AdminCommands {
@@ -128,6 +135,11 @@ export class AdminCommands {
         const name = fmt.who(contact);
         if (!changed) return { reply: `${name} is ${add ? 'already' : 'not'} on "${list.name}".` };
         return { reply: add ? `Added ${name} to "${list.name}".` : `Removed ${name} from "${list.name}".` };
+      }
+      case 'report':
+      case 'report.compare': {
+        if (!this.s.reports) return { reply: 'Reports are not available on this bot.' };
+        return runReport(this.s.reports, ws, cmd, (name) => segments.getByName(ws, name));
       }
       case 'contact': {
         const c = await this.contact(ws, cmd.contact);

@@ -42,7 +42,11 @@ export function createAdminHandler(deps: AdminHandlerDeps): TurnHandler {
     const outcome = await deps.commands.run(parsed.command, info);
     if (outcome.pending)
       await deps.pending.put(owner, outcome.pending, new Date(deps.clock().getTime() + ttl));
-    await context.sendActivity(outcome.reply);
+    await context.sendActivity(
+      outcome.attachments
+        ? { type: 'message', text: outcome.reply, attachments: outcome.attachments }
+        : outcome.reply,
+    );
     return true;
   };
 }

@@ -5,6 +5,7 @@
  * error then point into what the admin typed after `where`).
  */
 import { CAMPAIGN_USAGE, parseCampaignCommand, type CampaignCommand } from './campaigns';
+import { parseReport, type ReportCommand } from './report';
 
 export type AdminCommand =
   | { kind: 'help' }
@@ -19,7 +20,8 @@ export type AdminCommand =
   | { kind: 'list.add'; name: string; contact: string }
   | { kind: 'list.remove'; name: string; contact: string }
   | { kind: 'contact'; contact: string }
-  | CampaignCommand;
+  | CampaignCommand
+  | ReportCommand;
 
 export type ParseResult = { ok: true; command: AdminCommand } | { ok: false; message: string; usage: string };
 
@@ -37,6 +39,8 @@ export const USAGE = {
   'list.remove': '/list remove "<name>" <contact email or id>',
   contact: '/contact <email or id>',
   ...CAMPAIGN_USAGE,
+  report: '/report "<segment>"',
+  'report.compare': '/report compare "<a>" "<b>"',
 } as const satisfies Record<AdminCommand['kind'], string>;
 
 export const ALL_USAGE = `Admin commands:\n${Object.values(USAGE).join('\n')}\nExample: /segment create "VIP Customers" where lifetimeValue > 5000 OR tag = "VIP"`;
@@ -140,6 +144,13 @@ export function parseCommand(text: string): ParseResult {
       return contact && !/\s/.test(contact)
         ? ok({ kind: 'contact', contact })
         : bad('contact', 'Name one contact.');
+    }
+    case 'report': {
+      // The name may hold spaces and quotes: parse the raw text after the word.
+      const r = parseReport(text.trim().slice('/report'.length));
+      if ('error' in r)
+        return { ok: false, message: r.error, usage: `Usage: ${USAGE.report}\n${USAGE['report.compare']}` };
+      return ok(r);
     }
     default:
       return { ok: false, message: `Unknown command "/${word}".`, usage: ALL_USAGE };

@@ -3,7 +3,13 @@ import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from './logger';
 
 export async function connectMongo(uri: string, dbName: string, log: Logger): Promise<Connection> {
-  const conn = mongoose.createConnection(uri, { dbName, serverSelectionTimeoutMS: 15_000, autoIndex: true });
+  // monitorCommands: failed commands are counted in /metrics (segments_db_errors_total).
+  const conn = mongoose.createConnection(uri, {
+    dbName,
+    serverSelectionTimeoutMS: 15_000,
+    autoIndex: true,
+    monitorCommands: true,
+  });
   conn.on('disconnected', () => log.warn('database: disconnected'));
   conn.on('reconnected', () => log.info('database: reconnected'));
   // Without a listener an 'error' event would crash the process; the driver reconnects by itself.

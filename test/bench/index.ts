@@ -7,6 +7,7 @@ import { benchIngest } from './ingest';
 import { benchDirectLine } from './directline';
 import { benchCampaigns } from './campaigns';
 import { benchMembership } from './membership';
+import { benchReports } from './reports';
 import { benchRules } from './rules';
 
 export interface BenchOptions {
@@ -22,6 +23,7 @@ const BENCHES: Record<string, Bench> = {
   ingest: benchIngest,
   directline: benchDirectLine,
   campaigns: benchCampaigns,
+  reports: benchReports,
 };
 
 function parseArgs(argv: string[]): { only?: string; opts: BenchOptions } {

@@ -1,0 +1,71 @@
+/**
+ * Freshness of a segment's membership, pure: from the rebuild record and the lags of the two
+ * loops that keep membership exact. A dynamic segment is exact as of "now minus the sweeper's
+ * lag" (a due time-based change not yet applied is the only thing that can be missing), unless a
+ * rebuild for its current rule is still running. The dispatcher's lag is reported, but it delays
+ * only what subscribers (flows, the feed) see, not membership itself.
+ */
+import type { Freshness, RebuildInfo } from './types';
+
+export interface FreshnessBounds {
+  /** Sweeper lag beyond which a dynamic segment is stale (the issue's "behind by more than 5 s"). */
+  maxSweeperLagMs: number;
+  /** A rebuild unfinished this long after it was requested is stuck. */
+  rebuildStuckMs: number;
+  /** A rebuild whose lease expired this long ago (its process died, nobody resumed it) is stuck. */
+  leaseGraceMs: number;
+}
+
+export const DEFAULT_BOUNDS: FreshnessBounds = {
+  maxSweeperLagMs: 5_000,
+  rebuildStuckMs: 300_000,
+  leaseGraceMs: 10_000,
+};
+
+export interface RebuildRecord {
+  done: boolean;
+  requestedAt: Date;
+  leaseUntil: Date | null;
+}
+
+export interface FreshnessInput {
+  type: 'dynamic' | 'static';
+  now: Date;
+  rebuild: RebuildRecord | null;
+  sweeperLagMs: number;
+  dispatcherLagMs: number;
+}
+
+export function rebuildState(r: RebuildRecord, now: Date, b: FreshnessBounds): RebuildInfo['state'] {
+  if (r.done) return 'done';
+  const t = now.getTime();
+  const leaseLapsed = r.leaseUntil !== null && t - r.leaseUntil.getTime() > b.leaseGraceMs;
+  return leaseLapsed || t - r.requestedAt.getTime() > b.rebuildStuckMs ? 'stuck' : 'running';
+}
+
+export function freshness(input: FreshnessInput, b: FreshnessBounds = DEFAULT_BOUNDS): Freshness {
+  const { now, rebuild, dispatcherLagMs } = input;
+  // Lists change only by hand, through the same write that records the change: always exact.
+  const sweeperLagMs = input.type === 'static' ? 0 : input.sweeperLagMs;
+  const reasons: string[] = [];
+  let rebuildInfo: RebuildInfo | undefined;
+  let exactAsOf: Date | null = new Date(now.getTime() - sweeperLagMs);
+  if (rebuild) {
+    const state = rebuildState(rebuild, now, b);
+    rebuildInfo = {
+      state,
+      requestedAt: rebuild.requestedAt.toISOString(),
+    };
+    if (state !== 'done') exactAsOf = null;
+    if (state === 'stuck') reasons.push('rebuild stuck');
+  }
+  if (sweeperLagMs > b.maxSweeperLagMs) reasons.push(`sweeper ${sweeperLagMs} ms behind`);
+  return {
+    state: reasons.length > 0 ? 'stale' : 'fresh',
+    exactAsOf: exactAsOf?.toISOString() ?? null,
+    ...(rebuildInfo ? { rebuild: rebuildInfo } : {}),
+    sweeperLagMs,
+    dispatcherLagMs,
+    ...(reasons.length > 0 ? { reasons } : {}),
+  };
+}

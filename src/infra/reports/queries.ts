@@ -1,0 +1,172 @@
+/**
+ * The reads behind reports, each one query scoped by workspace (the two lags are system-wide:
+ * one sweeper and one dispatcher serve every workspace). Member statistics come from one
+ * aggregation over the members of all the segments asked for (`segments.segmentId` is indexed),
+ * not one scan per segment.
+ */
+import type { Day, Snapshot } from '../../domain/reports/types';
+import { countByDay } from '../../domain/reports/history';
+import type { Clock } from '../../domain/membership/transitions';
+import type { MembershipCollections } from '../membership/store';
+import type { ReportCollections } from './store';
+
+export interface MemberStats {
+  members: number;
+  avgLifetimeValue: number | null;
+  avgLeadScore: number | null;
+  conversationsPerMember: number | null;
+  optedOut: number;
+}
+
+type DayCounts = Map<Day, { entered: number; exited: number }>;
+
+export class ReportQueries {
+  constructor(
+    private readonly m: MembershipCollections,
+    private readonly r: ReportCollections,
+    private readonly clock: Clock,
+    private readonly dispatcherPosition: () => Promise<number>,
+  ) {}
+
+  /** Members now, per segment (segments with none are absent). */
+  async sizes(workspaceId: string, segmentIds: readonly string[]): Promise<Map<string, number>> {
+    // One segment: a count on the multikey index, no aggregation.
+    if (segmentIds.length === 1) {
+      const id = segmentIds[0]!;
+      return new Map([[id, await this.m.contacts.countDocuments({ workspaceId, 'segments.segmentId': id })]]);
+    }
+    const stats = await this.memberStats(workspaceId, segmentIds);
+    return new Map([...stats].map(([id, s]) => [id, s.members]));
+  }
+
+  /** Counts and averages over each segment's current members. */
+  async memberStats(workspaceId: string, segmentIds: readonly string[]): Promise<Map<string, MemberStats>> {
+    const ids = [...segmentIds];
+    const rows = await this.m.contacts
+      .aggregate<{
+        _id: string;
+        members: number;
+        ltv: number | null;
+        lead: number | null;
+        conv: number | null;
+        opted: number;
+      }>([
+        { $match: { workspaceId, 'segments.segmentId': { $in: ids } } },
+        // `segments: 1`, not 'segments.segmentId': mongo-java-server projects a path into an
+        // array of objects as one object holding an array, which $unwind then cannot split.
+        { $project: { lifetimeValue: 1, leadScore: 1, conversationCount: 1, optedOut: 1, segments: 1 } },
+        { $unwind: '$segments' },
+        { $match: { 'segments.segmentId': { $in: ids } } },
+        {
+          $group: {
+            _id: '$segments.segmentId',
+            members: { $sum: 1 },
+            ltv: { $avg: '$lifetimeValue' },
+            lead: { $avg: '$leadScore' },
+            conv: { $avg: '$conversationCount' },
+            opted: { $sum: { $cond: [{ $eq: ['$optedOut', true] }, 1, 0] } },
+          },
+        },
+      ])
+      .toArray();
+    return new Map(
+      rows.map((x) => [
+        x._id,
+        {
+          members: x.members,
+          avgLifetimeValue: x.ltv ?? null,
+          avgLeadScore: x.lead ?? null,
+          conversationsPerMember: x.conv ?? null,
+          optedOut: x.opted,
+        },
+      ]),
+    );
+  }
+
+  /** Handoff requests per segment, counted for contacts who are members now. */
+  async handoffsBySegment(workspaceId: string, segmentIds: readonly string[]): Promise<Map<string, number>> {
+    const perContact = await this.r.handoffs
+      .aggregate<{ _id: string; n: number }>([
+        { $match: { workspaceId } },
+        { $group: { _id: '$contactId', n: { $sum: 1 } } },
+      ])
+      .toArray();
+    const out = new Map<string, number>();
+    if (perContact.length === 0) return out;
+    const wanted = new Set(segmentIds);
+    const byContact = new Map(perContact.map((h) => [h._id, h.n]));
+    const contacts = await this.m.contacts
+      .find({ workspaceId, _id: { $in: [...byContact.keys()] } }, { projection: { segments: 1 } })
+      .toArray();
+    for (const c of contacts)
+      for (const s of c.segments ?? [])
+        if (wanted.has(s.segmentId))
+          out.set(s.segmentId, (out.get(s.segmentId) ?? 0) + (byContact.get(c._id) ?? 0));
+    return out;
+  }
+
+  /** Entered/exited per UTC day since `from`, per segment. */
+  async dailyCounts(
+    workspaceId: string,
+    segmentIds: readonly string[],
+    from: Date,
+  ): Promise<Map<string, DayCounts>> {
+    const docs = await this.r.transitions
+      .find(
+        { workspaceId, segmentId: { $in: [...segmentIds] }, at: { $gte: from } },
+        { projection: { _id: 0, segmentId: 1, kind: 1, at: 1 } },
+      )
+      .toArray();
+    const bySegment = new Map<string, { kind: 'entered' | 'exited'; at: Date }[]>();
+    for (const t of docs) {
+      let list = bySegment.get(t.segmentId);
+      if (!list) bySegment.set(t.segmentId, (list = []));
+      list.push(t);
+    }
+    return new Map([...bySegment].map(([id, list]) => [id, countByDay(list)]));
+  }
+
+  /** Stored snapshots from `fromDay` on, per segment and day. */
+  async snapshots(
+    workspaceId: string,
+    segmentIds: readonly string[],
+    fromDay: Day,
+  ): Promise<Map<string, Map<Day, Snapshot>>> {
+    const docs = await this.r.snapshots
+      .find({ workspaceId, segmentId: { $in: [...segmentIds] }, day: { $gte: fromDay } })
+      .toArray();
+    const out = new Map<string, Map<Day, Snapshot>>();
+    for (const s of docs) {
+      let m = out.get(s.segmentId);
+      if (!m) out.set(s.segmentId, (m = new Map<Day, Snapshot>()));
+      m.set(s.day, s);
+    }
+    return out;
+  }
+
+  /** Rebuild records of the workspace by segment. */
+  async rebuilds(workspaceId: string) {
+    const docs = await this.r.rebuilds.find({ workspaceId }).toArray();
+    return new Map(docs.map((d) => [d.segmentId, d]));
+  }
+
+  /** How long the oldest due time-based recheck has been waiting (0 when none is due). */
+  async sweeperLagMs(): Promise<number> {
+    const now = this.clock();
+    const due = await this.m.contacts.findOne(
+      { nextRecheckAt: { $lte: now } },
+      { sort: { nextRecheckAt: 1 }, projection: { _id: 0, nextRecheckAt: 1 } },
+    );
+    return due?.nextRecheckAt ? Math.max(0, now.getTime() - due.nextRecheckAt.getTime()) : 0;
+  }
+
+  /** How long the oldest transition not yet handed to subscribers has been waiting. */
+  async dispatcherLagMs(): Promise<number> {
+    const position = await this.dispatcherPosition();
+    const next = await this.m.transitions.findOne(
+      { position: { $gt: position } },
+      { sort: { position: 1 }, projection: { _id: 0, at: 1 } },
+    );
+    return next ? Math.max(0, this.clock().getTime() - next.at.getTime()) : 0;
+  }
+}
