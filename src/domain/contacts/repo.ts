@@ -20,6 +20,17 @@ export type ContactFields = Pick<
   | 'leadScoreAt'
 >;
 
+/**
+ * Every write that can change a contact's membership also sets `nextRecheckAt` to at most this
+ * far ahead, in the same atomic update: the engine's evaluation right after replaces it with the
+ * real instant, and if the process dies in between, the sweeper re-evaluates the contact when the
+ * marker falls due. So an applied event or a contact write always converges, crash or not.
+ */
+export const EVALUATE_WITHIN_MS = 5_000;
+
+/** The marker instant for a write at `now`. */
+export const evaluateBy = (now: Date): Date => new Date(now.getTime() + EVALUATE_WITHIN_MS);
+
 export type CounterTrait =
   'lifetimeValue' | 'purchaseCount' | 'conversationCount' | 'openDeals' | 'supportTickets' | 'totalTickets';
 

@@ -3,7 +3,13 @@
  * filter carries `workspaceId`. Uniqueness: see contactKeys.ts.
  */
 import { ObjectId, type Collection, type Db, type Document } from 'mongodb';
-import type { ApplyOutcome, ContactFields, ContactRepo, TraitChange } from '../../domain/contacts/repo';
+import {
+  evaluateBy,
+  type ApplyOutcome,
+  type ContactFields,
+  type ContactRepo,
+  type TraitChange,
+} from '../../domain/contacts/repo';
 import type { ChannelIdentity, Contact } from '../../domain/contacts/types';
 import {
   ensureContactIndexes,
@@ -50,6 +56,8 @@ export class MongoContactRepo implements ContactRepo {
     const doc: ContactDoc = {
       ...withoutUndefined(contact),
       ...withoutUndefined(keysOf(contact.workspaceId, contact)),
+      // Never evaluated yet: due for the sweeper unless the engine gets there first.
+      nextRecheckAt: evaluateBy(contact.updatedAt),
     };
     await this.col.insertOne(doc).catch((err: unknown) => conflictFrom(err, 'contact', UNIQUE_INDEX_FIELDS));
   }
@@ -79,7 +87,7 @@ export class MongoContactRepo implements ContactRepo {
   ): Promise<Contact | null> {
     const keys = keysOf(workspaceId, fields);
     const all: Record<string, unknown> = { ...fields, ...keys };
-    const $set: Document = { updatedAt: now };
+    const $set: Document = { updatedAt: now, nextRecheckAt: evaluateBy(now) };
     const $unset: Document = {};
     for (const [k, v] of Object.entries(all)) {
       if (v !== undefined) $set[k] = v;
