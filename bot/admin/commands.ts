@@ -9,6 +9,7 @@ import { SegmentService } from '../../src/domain/segments/service';
 import type { Segment } from '../../src/domain/segments/types';
 import { NotFoundError, ValidationError } from '../../src/errors';
 import type { Membership } from '../../src/infra/membership';
+import type { RebuildStatus } from '../../src/infra/membership/rebuild';
 import type { PendingAction } from '../../src/infra/repos/pendingConfirmations';
 import { explainRule, formatRule } from '../../src/rules';
 import type { TurnInfo } from '../contracts';
@@ -17,7 +18,8 @@ import { ALL_USAGE, USAGE, type AdminCommand } from './parse';
 
 export interface AdminServices {
   segments: SegmentService;
-  membership: Pick<Membership, 'queries' | 'engine' | 'catalog' | 'clock'>;
+  membership: Pick<Membership, 'queries' | 'engine' | 'catalog' | 'clock'> &
+    Partial<Pick<Membership, 'rebuilder'>>;
   contacts: {
     findById(ws: string, id: string): Promise<Contact | null>;
     findByEmail(ws: string, email: string): Promise<Contact | null>;
@@ -43,7 +45,10 @@ export class AdminCommands {
       case 'segments': {
         const all = await segments.list(ws);
         if (all.length === 0) return { reply: `No segments yet. Create one with ${USAGE['segment.create']}` };
-        const lines = await Promise.all(all.map(async (s) => fmt.segmentLine(s, await count(s))));
+        const rebuilds = (await m.rebuilder?.status(ws)) ?? new Map<string, RebuildStatus>();
+        const lines = await Promise.all(
+          all.map(async (s) => fmt.segmentLine(s, await count(s), rebuilds.get(s._id))),
+        );
         return { reply: [`Segments (${all.length}):`, ...lines].join('\n') };
       }
       case 'segment.show': {

@@ -9,11 +9,12 @@ import { NotFoundError, ValidationError } from '../errors';
 import { SegmentService } from '../domain/segments/service';
 import type { Segment } from '../domain/segments/types';
 import type { Membership } from '../infra/membership';
+import { IDLE_REBUILD, type RebuildStatus } from '../infra/membership/rebuild';
 import { API_PREFIX, workspaceOf } from './auth';
 
 export interface SegmentRouteDeps {
   segments: SegmentService;
-  membership: Pick<Membership, 'queries' | 'engine' | 'catalog' | 'collections' | 'clock'>;
+  membership: Pick<Membership, 'queries' | 'engine' | 'catalog' | 'collections' | 'clock' | 'rebuilder'>;
 }
 
 const param = (req: Request, name: string): string => {
@@ -35,10 +36,12 @@ function limitOf(req: Request): number {
   return n;
 }
 
-const view = (s: Segment, memberCount?: number) => ({
+const view = (s: Segment, memberCount?: number, rebuild?: RebuildStatus) => ({
   ...s,
   ...(s.rule ? { ruleText: formatRule(s.rule) } : {}),
   ...(memberCount === undefined ? {} : { memberCount }),
+  // While a rebuild runs, memberCount mixes the old and the new rule: say how far it is.
+  ...(rebuild === undefined ? {} : { rebuild }),
 });
 
 export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): void {
@@ -53,10 +56,13 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
 
   server.get(base, async (req: Request, res: Response) => {
     const ws = workspaceOf(req);
-    const list = await segments.list(ws);
-    res.send(200, {
-      items: await Promise.all(list.map(async (s) => view(s, await m.queries.memberCount(ws, s._id)))),
-    });
+    const [list, rebuilds] = await Promise.all([segments.list(ws), m.rebuilder.status(ws)]);
+    const items = await Promise.all(
+      list.map(async (s) =>
+        view(s, await m.queries.memberCount(ws, s._id), rebuilds.get(s._id) ?? IDLE_REBUILD),
+      ),
+    );
+    res.send(200, { items });
   });
 
   server.post(`${base}/preview`, async (req: Request, res: Response) => {
@@ -73,7 +79,8 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
   server.get(`${base}/:id`, async (req: Request, res: Response) => {
     const ws = workspaceOf(req);
     const s = await segments.get(ws, param(req, 'id'));
-    res.send(200, view(s, await m.queries.memberCount(ws, s._id)));
+    const [count, rebuilds] = await Promise.all([m.queries.memberCount(ws, s._id), m.rebuilder.status(ws)]);
+    res.send(200, view(s, count, rebuilds.get(s._id) ?? IDLE_REBUILD));
   });
 
   server.patch(`${base}/:id`, async (req: Request, res: Response) => {

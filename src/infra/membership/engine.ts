@@ -4,6 +4,7 @@
  * version (a concurrent writer makes us re-read and retry: no lost update, and two engines can
  * never both record the same change), then move the outbox to `segment_transitions`.
  */
+import type { Filter, UpdateFilter } from 'mongodb';
 import type { ContactChangeListener, TransitionCause } from '../../domain/contacts/types';
 import { evaluateMembership, type CompiledWorkspace } from '../../domain/membership/evaluate';
 import type { Clock, PendingTransition } from '../../domain/membership/transitions';
@@ -102,25 +103,47 @@ export class MembershipEngine implements ContactChangeListener {
     cause: TransitionCause,
     compiled?: CompiledWorkspace,
   ): Promise<PendingTransition[] | undefined> {
-    const now = this.clock();
     const ws = compiled ?? (await this.catalog.get(doc.workspaceId));
-    const result = evaluateMembership(doc, ws, now);
-    const sameRecheck = (doc.nextRecheckAt?.getTime() ?? null) === (result.nextRecheckAt?.getTime() ?? null);
-    if (result.entered.length === 0 && result.exited.length === 0 && sameRecheck) return [];
-    let seq = doc.transitionSeq ?? 0;
-    const base = { workspaceId: doc.workspaceId, contactId: doc._id, at: now, cause };
-    const pending: PendingTransition[] = [
-      ...result.exited.map((segmentId) => ({ ...base, segmentId, kind: 'exited' as const, seq: ++seq })),
-      ...result.entered.map((segmentId) => ({ ...base, segmentId, kind: 'entered' as const, seq: ++seq })),
-    ];
-    const r = await this.c.contacts.updateOne(
-      { _id: doc._id, workspaceId: doc.workspaceId, version: doc.version },
-      {
-        $set: { segments: result.segments, nextRecheckAt: result.nextRecheckAt, transitionSeq: seq },
-        $push: { pendingTransitions: { $each: pending } },
-        $inc: { version: 1 },
-      },
-    );
-    return r.matchedCount === 1 ? pending : undefined;
+    const plan = planMembershipWrite(doc, ws, this.clock(), cause);
+    if (!plan) return [];
+    const r = await this.c.contacts.updateOne(plan.filter, plan.update);
+    return r.matchedCount === 1 ? plan.pending : undefined;
   }
+}
+
+/** One contact's membership write: guarded by its version, with the outbox entries it records. */
+export interface MembershipWrite {
+  filter: Filter<ContactDoc>;
+  update: UpdateFilter<ContactDoc>;
+  pending: PendingTransition[];
+}
+
+/**
+ * Pure: the guarded update that brings `doc`'s memberships and recheck instant up to date, or
+ * null when nothing would change. Shared by the one-contact path and the batch paths.
+ */
+export function planMembershipWrite(
+  doc: ContactDoc,
+  ws: CompiledWorkspace,
+  now: Date,
+  cause: TransitionCause,
+): MembershipWrite | null {
+  const result = evaluateMembership(doc, ws, now);
+  const sameRecheck = (doc.nextRecheckAt?.getTime() ?? null) === (result.nextRecheckAt?.getTime() ?? null);
+  if (result.entered.length === 0 && result.exited.length === 0 && sameRecheck) return null;
+  let seq = doc.transitionSeq ?? 0;
+  const base = { workspaceId: doc.workspaceId, contactId: doc._id, at: now, cause };
+  const pending: PendingTransition[] = [
+    ...result.exited.map((segmentId) => ({ ...base, segmentId, kind: 'exited' as const, seq: ++seq })),
+    ...result.entered.map((segmentId) => ({ ...base, segmentId, kind: 'entered' as const, seq: ++seq })),
+  ];
+  return {
+    filter: { _id: doc._id, workspaceId: doc.workspaceId, version: doc.version },
+    update: {
+      $set: { segments: result.segments, nextRecheckAt: result.nextRecheckAt, transitionSeq: seq },
+      $push: { pendingTransitions: { $each: pending } },
+      $inc: { version: 1 },
+    },
+    pending,
+  };
 }

@@ -5,6 +5,7 @@
  */
 import type { Filter } from 'mongodb';
 import { compileMongo, type Rule } from '../../rules';
+import type { CompiledWorkspace } from '../../domain/membership/evaluate';
 import type { Transition } from '../../domain/membership/transitions';
 import type { SegmentCatalog } from './catalog';
 import type { ContactDoc, MembershipCollections } from './store';
@@ -42,18 +43,31 @@ export class SegmentQueries {
       this.c.contacts.find(matching, SUMMARY).sort({ _id: 1 }).limit(sampleSize).toArray(),
     ]);
     const result: Preview = { count, sample: sample.map(summary) };
-    if (editOf) {
-      const [enter, exit] = await Promise.all([
-        this.c.contacts.countDocuments({
-          $and: [{ workspaceId }, filter, { 'segments.segmentId': { $ne: editOf } }],
-        }),
-        this.c.contacts.countDocuments({
-          $and: [{ workspaceId }, { 'segments.segmentId': editOf }, { $nor: [filter] }],
-        }),
-      ]);
-      result.impact = { enter, exit };
-    }
+    if (editOf) result.impact = await this.impact(workspaceId, filter, editOf, ws);
     return result;
+  }
+
+  /**
+   * Who would enter and exit if segment `editOf` took the rule compiled to `filter`. For a
+   * dynamic segment this compares the two rules' filters on the contacts themselves (new and
+   * not old, old and not new), never the stored memberships: those mix both rules while a
+   * rebuild runs, and the rules are exact. A static list compares against its members.
+   */
+  private async impact(
+    workspaceId: string,
+    filter: Filter<ContactDoc>,
+    editOf: string,
+    ws: CompiledWorkspace,
+  ): Promise<{ enter: number; exit: number }> {
+    const current = ws.dynamic.find((s) => s.id === editOf);
+    const old: Filter<ContactDoc> = current
+      ? (compileMongo(current.rule, this.clock(), ws.ctx) as Filter<ContactDoc>)
+      : { 'segments.segmentId': editOf };
+    const [enter, exit] = await Promise.all([
+      this.c.contacts.countDocuments({ $and: [{ workspaceId }, filter, { $nor: [old] }] }),
+      this.c.contacts.countDocuments({ $and: [{ workspaceId }, old, { $nor: [filter] }] }),
+    ]);
+    return { enter, exit };
   }
 
   memberCount(workspaceId: string, segmentId: string): Promise<number> {
