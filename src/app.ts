@@ -15,6 +15,7 @@ import { closeServer, createHttpServer, listen } from './infra/http/server';
 import type { Logger } from './infra/logger';
 import { connectMongo, pingMongo } from './infra/mongo';
 import { createCoreServices, registerCoreRoutes } from './api';
+import { IMPORT_MAX_BYTES, IMPORT_PATH } from './api/import';
 import { registerSegmentRoutes } from './api/segments';
 import { SegmentService } from './domain/segments/service';
 import { startLoop } from './infra/loop';
@@ -68,6 +69,7 @@ export async function startApp(
     const core = await createCoreServices(db, {
       adminApiKey: config.adminApiKey,
       listener: membership.engine,
+      bulkListener: membership.engine,
     });
     // Events left `pending` by a process that died between storing and applying them.
     const pendingEvents = startLoop(
@@ -113,6 +115,7 @@ export async function startApp(
 
     const server = createHttpServer({
       log: log.child({ component: 'http' }),
+      largeBodies: { pathPrefix: IMPORT_PATH, maxBytes: IMPORT_MAX_BYTES },
       health: async () => {
         const dbOk = await pingMongo(conn);
         const sched = scheduler.state();

@@ -5,6 +5,7 @@
 import type { Db } from 'mongodb';
 import type { Server } from 'restify';
 import type { ContactChangeListener } from '../domain/contacts/types';
+import { ImportService, type BulkChangeListener } from '../domain/contacts/import';
 import { ContactService } from '../domain/contacts/service';
 import { EventService } from '../domain/events/service';
 import { ApiKeyService } from '../domain/workspaces/apiKeys';
@@ -14,17 +15,21 @@ import { MongoEventRepo } from '../infra/repos/events';
 import { registerAuth } from './auth';
 import { registerContactRoutes } from './contacts';
 import { registerEventRoutes } from './events';
+import { registerImportRoute } from './import';
 
 export interface CoreServices {
   apiKeys: ApiKeyService;
   contacts: ContactService;
   events: EventService;
   contactRepo: MongoContactRepo;
+  importer: ImportService;
 }
 
 export interface CoreOptions {
   adminApiKey?: string;
   listener: ContactChangeListener;
+  /** Membership for many contacts at once (the engine); else each is evaluated on its own. */
+  bulkListener?: BulkChangeListener;
   clock?: () => Date;
 }
 
@@ -37,17 +42,26 @@ export async function createCoreServices(db: Db, opts: CoreOptions): Promise<Cor
   ]);
   const contactRepo = new MongoContactRepo(db);
   const { listener, clock } = opts;
+  const contacts = new ContactService({ repo: contactRepo, listener, clock });
+  const bulk: BulkChangeListener = opts.bulkListener ?? {
+    evaluateMany: async (ws, ids, cause) => {
+      for (const id of ids) await listener.contactChanged(ws, id, cause);
+    },
+  };
   return {
     apiKeys: new ApiKeyService(new MongoApiKeyRepo(db), opts.adminApiKey, clock),
-    contacts: new ContactService({ repo: contactRepo, listener, clock }),
+    contacts,
     events: new EventService({ events: new MongoEventRepo(db), contacts: contactRepo, listener, clock }),
     contactRepo,
+    importer: new ImportService({ contacts, repo: contactRepo, listener: bulk, clock }),
   };
 }
 
 /** Auth for /api/v1/*, then the contact and event routes. */
 export function registerCoreRoutes(server: Server, services: CoreServices): void {
   registerAuth(server, services);
+  // Before /contacts/:id, so "import" is never taken for an id.
+  registerImportRoute(server, services);
   registerContactRoutes(server, services);
   registerEventRoutes(server, services);
 }

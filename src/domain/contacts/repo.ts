@@ -4,8 +4,11 @@
  */
 import type { ChannelIdentity, Contact } from './types';
 
-/** The fields a contact write may change; an absent optional field is removed. */
-export type ContactFields = Pick<
+/**
+ * The fields a contact write may change; an absent optional field is removed (except
+ * `createdAt`, which is only ever set: by an import that knows an earlier creation).
+ */
+export type ContactFields = { createdAt?: Date } & Pick<
   Contact,
   | 'externalId'
   | 'name'

@@ -18,7 +18,11 @@ export interface HttpServerOptions {
   log: Logger;
   health: () => Promise<Health>;
   maxBodyBytes?: number;
+  /** Routes under this path (bulk import) take bodies up to `maxBytes`, also as NDJSON text. */
+  largeBodies?: { pathPrefix: string; maxBytes: number };
 }
+
+type Handler = (req: restify.Request, res: restify.Response, next: (err?: unknown) => void) => void;
 
 export function createHttpServer(opts: HttpServerOptions): Server {
   const server = restify.createServer({ name: 'segments', handleUncaughtExceptions: false });
@@ -32,13 +36,27 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     next();
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  server.use(
-    restify.plugins.bodyParser({
-      mapParams: false,
-      maxBodySize: opts.maxBodyBytes ?? 1_048_576,
-      rejectUnknown: true,
-    }),
-  );
+  const normal = restify.plugins.bodyParser({
+    mapParams: false,
+    maxBodySize: opts.maxBodyBytes ?? 1_048_576,
+    rejectUnknown: true,
+  }) as unknown as Handler[];
+  const large = opts.largeBodies;
+  // Unknown types (NDJSON) stay a string in req.body for the route to parse.
+  const big = large
+    ? (restify.plugins.bodyParser({
+        mapParams: false,
+        maxBodySize: large.maxBytes,
+        rejectUnknown: false,
+      }) as unknown as Handler[])
+    : [];
+  normal.forEach((h, i) => {
+    const alt = big[i];
+    server.use(((req, res, next) =>
+      alt && large && (req.path?.() ?? '').startsWith(large.pathPrefix)
+        ? alt(req, res, next)
+        : h(req, res, next)) as Handler);
+  });
 
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, next: () => void) => {
     const { status, body } = toHttpError(err);

@@ -12,8 +12,9 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import type { TransitionCause } from '../../domain/contacts/types';
 import type { CompiledWorkspace } from '../../domain/membership/evaluate';
 import type { Clock, PendingTransition } from '../../domain/membership/transitions';
-import { planMembershipWrite, type MembershipEngine } from './engine';
+import type { MembershipEngine } from './engine';
 import { flushLock, flushLocked, flushMany, flushUnlocked } from './flush';
+import { planMembershipWrite } from './plan';
 import type { ContactDoc, MembershipCollections } from './store';
 
 export interface BatchOutcome {

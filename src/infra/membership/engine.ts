@@ -4,14 +4,15 @@
  * version (a concurrent writer makes us re-read and retry: no lost update, and two engines can
  * never both record the same change), then move the outbox to `segment_transitions`.
  */
-import type { Filter, UpdateFilter } from 'mongodb';
 import type { ContactChangeListener, TransitionCause } from '../../domain/contacts/types';
-import { evaluateMembership, type CompiledWorkspace } from '../../domain/membership/evaluate';
+import type { CompiledWorkspace } from '../../domain/membership/evaluate';
 import type { Clock, PendingTransition } from '../../domain/membership/transitions';
 import { ConflictError, NotFoundError } from '../../errors';
 import type { Logger } from '../logger';
 import type { SegmentCatalog } from './catalog';
+import { evaluateBatch, type BatchOutcome } from './batch';
 import { flushOutbox } from './flush';
+import { planMembershipWrite } from './plan';
 import type { ContactDoc, MembershipCollections } from './store';
 
 const MAX_ATTEMPTS = 20;
@@ -88,6 +89,19 @@ export class MembershipEngine implements ContactChangeListener {
     throw new ConflictError('The contact kept changing; try again');
   }
 
+  /**
+   * Re-evaluates many contacts of one workspace in bulk (an import): one read, one guarded
+   * bulk write, the outboxes moved together. Same outcome as `evaluate` on each.
+   */
+  async evaluateMany(workspaceId: string, ids: string[], cause: TransitionCause): Promise<BatchOutcome> {
+    if (ids.length === 0) return { transitions: 0, retried: 0 };
+    const [docs, compiled] = await Promise.all([
+      this.c.contacts.find({ workspaceId, _id: { $in: ids } }).toArray(),
+      this.catalog.get(workspaceId),
+    ]);
+    return evaluateBatch(this.c, this, this.clock, workspaceId, docs, compiled, cause);
+  }
+
   /** Moves the contact's outbox to `segment_transitions`. */
   async flush(workspaceId: string, contactId: string): Promise<void> {
     await flushOutbox(this.c, workspaceId, contactId);
@@ -109,41 +123,4 @@ export class MembershipEngine implements ContactChangeListener {
     const r = await this.c.contacts.updateOne(plan.filter, plan.update);
     return r.matchedCount === 1 ? plan.pending : undefined;
   }
-}
-
-/** One contact's membership write: guarded by its version, with the outbox entries it records. */
-export interface MembershipWrite {
-  filter: Filter<ContactDoc>;
-  update: UpdateFilter<ContactDoc>;
-  pending: PendingTransition[];
-}
-
-/**
- * Pure: the guarded update that brings `doc`'s memberships and recheck instant up to date, or
- * null when nothing would change. Shared by the one-contact path and the batch paths.
- */
-export function planMembershipWrite(
-  doc: ContactDoc,
-  ws: CompiledWorkspace,
-  now: Date,
-  cause: TransitionCause,
-): MembershipWrite | null {
-  const result = evaluateMembership(doc, ws, now);
-  const sameRecheck = (doc.nextRecheckAt?.getTime() ?? null) === (result.nextRecheckAt?.getTime() ?? null);
-  if (result.entered.length === 0 && result.exited.length === 0 && sameRecheck) return null;
-  let seq = doc.transitionSeq ?? 0;
-  const base = { workspaceId: doc.workspaceId, contactId: doc._id, at: now, cause };
-  const pending: PendingTransition[] = [
-    ...result.exited.map((segmentId) => ({ ...base, segmentId, kind: 'exited' as const, seq: ++seq })),
-    ...result.entered.map((segmentId) => ({ ...base, segmentId, kind: 'entered' as const, seq: ++seq })),
-  ];
-  return {
-    filter: { _id: doc._id, workspaceId: doc.workspaceId, version: doc.version },
-    update: {
-      $set: { segments: result.segments, nextRecheckAt: result.nextRecheckAt, transitionSeq: seq },
-      $push: { pendingTransitions: { $each: pending } },
-      $inc: { version: 1 },
-    },
-    pending,
-  };
 }
