@@ -39,14 +39,16 @@ export type CounterTrait =
 
 /**
  * How an event changes traits, as data (the repository turns it into one atomic update).
- * When `requires` does not hold, only the event id is recorded: a decrement never takes a
- * counter below zero, and an older lead score never replaces a newer one.
+ * When `requires` does not hold, only the event id is recorded: an older lead score never
+ * replaces a newer one.
  */
 export interface TraitChange {
   inc?: Partial<Record<CounterTrait, number>>;
   max?: Partial<Record<'lastPurchaseAt' | 'lastConversationAt', Date>>;
   set?: { leadScore: number; leadScoreAt: Date };
-  requires?: { positive: 'openDeals' | 'supportTickets' } | { leadScoreNotAfter: Date };
+  requires?: { leadScoreNotAfter: Date };
+  /** A ticket or deal event: applied through the contact's ledger (domain/events/ledger.ts). */
+  entity?: { kind: 'ticket' | 'deal'; id?: string; open: boolean; at: Date };
 }
 
 /**

@@ -54,6 +54,8 @@ export const HIDDEN = {
   identityKeys: 0,
   appliedEventIds: 0,
   writeToken: 0,
+  ticketLedger: 0,
+  dealLedger: 0,
 } as const;
 
 export async function ensureContactIndexes(db: Db): Promise<void> {

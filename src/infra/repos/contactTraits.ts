@@ -34,7 +34,6 @@ export function traitUpdate(change: TraitChange, now: Date, eventId?: string): T
 function conditionOf(change: TraitChange): Document {
   const r = change.requires;
   if (!r) return {};
-  if ('positive' in r) return { [r.positive]: { $gt: 0 } };
   // Missing or null leadScoreAt means no score yet; equal instants: the later arrival wins.
   return {
     $or: [

@@ -21,6 +21,7 @@ import {
   type ContactKeys,
 } from './contactKeys';
 import { traitUpdate } from './contactTraits';
+import { applyLedgerEvent } from './ledgerEvents';
 import { conflictFrom, isDuplicateKey } from './mongoErrors';
 
 type ContactDoc = Contact & ContactKeys & { appliedEventIds?: string[]; writeToken?: string };
@@ -199,6 +200,7 @@ export class MongoContactRepo implements ContactRepo {
     change: TraitChange,
     now: Date,
   ): Promise<ApplyOutcome> {
+    if (change.entity) return applyLedgerEvent(this.raw, workspaceId, id, eventId, change.entity, now);
     // The guard makes this update happen at most once per event id, even when two processes race.
     const guard = { workspaceId, _id: id, appliedEventIds: { $ne: eventId } };
     const u = traitUpdate(change, now, eventId);
