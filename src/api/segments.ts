@@ -96,10 +96,13 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
     const ws = workspaceOf(req);
     const s = await segments.get(ws, param(req, 'id'));
     const cursor = (req.query as Record<string, unknown> | undefined)?.cursor;
-    res.send(
-      200,
-      await m.queries.members(ws, s._id, typeof cursor === 'string' ? cursor : undefined, limitOf(req)),
+    const page = await m.queries.members(
+      ws,
+      s._id,
+      typeof cursor === 'string' ? cursor : undefined,
+      limitOf(req),
     );
+    res.send(200, { segment: { _id: s._id, name: s.name }, ...page });
   });
 
   server.post(`${base}/:id/members`, async (req: Request, res: Response) => {
@@ -114,10 +117,22 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
     ) {
       throw new ValidationError('contactIds is an array of 1 to 1000 contact ids', { field: 'contactIds' });
     }
-    const results = [];
-    for (const id of ids)
-      results.push({ contactId: id, added: await m.engine.setListMember(ws, id, list._id, true) });
-    res.send(200, { results });
+    // Per item: an unknown id is reported for that item and the others are still added.
+    const results: { contactId: string; status: string; added: boolean; error?: object }[] = [];
+    for (const id of ids as string[]) {
+      try {
+        const added = await m.engine.setListMember(ws, id, list._id, true);
+        results.push({ contactId: id, status: added ? 'added' : 'already', added });
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+        results.push({ contactId: id, status: 'not_found', added: false, error: errorBody(err) });
+      }
+    }
+    const count = (st: string) => results.filter((r) => r.status === st).length;
+    res.send(200, {
+      results,
+      summary: { added: count('added'), already: count('already'), notFound: count('not_found') },
+    });
   });
 
   server.del(`${base}/:id/members/:contactId`, async (req: Request, res: Response) => {
@@ -186,6 +201,8 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
     res.send(200, await m.queries.transitions(workspaceOf(req), after, limitOf(req), filter));
   });
 }
+
+const errorBody = (err: NotFoundError) => ({ code: err.code, message: err.message });
 
 async function staticList(segments: SegmentService, ws: string, id: string): Promise<Segment> {
   const s = await segments.get(ws, id);

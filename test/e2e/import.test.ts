@@ -111,6 +111,26 @@ test('bulk import: per-item results, idempotent, memberships with one transition
   );
   expect(new Set(entered.map((t) => t.contactId)).size).toBe(entered.length); // one transition each
   expect(entered).toHaveLength(11);
+  // Transitions and members carry the externalId and the segment name too.
+  expect(feed.body.items[0]).toMatchObject({ segmentName: 'Big', externalId: expect.any(String) });
+  const members = await call('GET', `/segments/${big.body._id}/members?limit=5`);
+  expect(members.body.segment).toEqual({ _id: big.body._id, name: 'Big' });
+  expect(members.body.items[0]).toMatchObject({ externalId: expect.stringMatching(/^(imp-\d+|mig-1)$/) });
+
+  // List adds: an unknown id is reported for its item, the rest are added.
+  const list = await call('POST', '/segments', { name: 'Imported list' });
+  const ids = (first.body.results as { id?: string }[]).slice(0, 2).map((r) => r.id!);
+  const add = await call('POST', `/segments/${list.body._id}/members`, {
+    contactIds: [ids[0], 'no-such-contact', ids[1], ids[0]],
+  });
+  expect(add.status).toBe(200);
+  expect(add.body.results.map((r: { status: string }) => r.status)).toEqual([
+    'added',
+    'not_found',
+    'added',
+    'already',
+  ]);
+  expect(add.body.results[1].error.code).toBe('NOT_FOUND');
 
   expect((await call('POST', '/contacts/import', [])).status).toBe(400);
   const tooMany = await call(

@@ -14,7 +14,11 @@ export interface ContactSummary {
   _id: string;
   name: string;
   email?: string;
+  externalId?: string;
 }
+
+/** A transition as the feed shows it: with the contact's externalId and the segment's name. */
+export type TransitionView = Transition & { externalId?: string; segmentName?: string };
 
 export interface Preview {
   count: number;
@@ -23,7 +27,7 @@ export interface Preview {
   impact?: { enter: number; exit: number };
 }
 
-const SUMMARY = { projection: { _id: 1, name: 1, email: 1 } } as const;
+const SUMMARY = { projection: { _id: 1, name: 1, email: 1, externalId: 1 } } as const;
 
 export class SegmentQueries {
   constructor(
@@ -32,6 +36,9 @@ export class SegmentQueries {
     private readonly clock: () => Date,
     /** The dispatcher's position: everything at or below it is in place for good (no gap fills later). */
     private readonly deliveredUpTo: () => Promise<number>,
+    /** Segment id → name in a workspace (deleted segments are absent). */
+    private readonly segmentNames: (workspaceId: string) => Promise<Map<string, string>> = async () =>
+      new Map(),
   ) {}
 
   async preview(workspaceId: string, rule: Rule, editOf?: string, sampleSize = 20): Promise<Preview> {
@@ -110,10 +117,33 @@ export class SegmentQueries {
     // A short page has seen everything up to `upTo`: the next one may start there.
     const last = items[items.length - 1];
     const nextCursor = items.length < limit ? Math.max(after, upTo) : last!.position;
-    return { items, nextCursor };
+    return { items: await this.named(workspaceId, items), nextCursor };
+  }
+
+  /** Adds the contacts' externalIds (one indexed read per page) and the segments' current names. */
+  private async named(workspaceId: string, items: Transition[]): Promise<TransitionView[]> {
+    if (items.length === 0) return [];
+    const ids = [...new Set(items.map((t) => t.contactId))];
+    const [contacts, names] = await Promise.all([
+      this.c.contacts
+        .find({ workspaceId, _id: { $in: ids } }, { projection: { _id: 1, externalId: 1 } })
+        .toArray(),
+      this.segmentNames(workspaceId),
+    ]);
+    const ext = new Map(contacts.map((c) => [c._id, c.externalId]));
+    return items.map((t) => {
+      const externalId = ext.get(t.contactId);
+      const segmentName = names.get(t.segmentId);
+      return { ...t, ...(externalId ? { externalId } : {}), ...(segmentName ? { segmentName } : {}) };
+    });
   }
 }
 
-function summary(d: Pick<ContactDoc, '_id' | 'name' | 'email'>): ContactSummary {
-  return { _id: d._id, name: d.name, ...(d.email ? { email: d.email } : {}) };
+function summary(d: Pick<ContactDoc, '_id' | 'name' | 'email' | 'externalId'>): ContactSummary {
+  return {
+    _id: d._id,
+    name: d.name,
+    ...(d.email ? { email: d.email } : {}),
+    ...(d.externalId ? { externalId: d.externalId } : {}),
+  };
 }
