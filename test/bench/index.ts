@@ -3,7 +3,9 @@
  * To add a benchmark, add an entry to BENCHES.
  */
 import { benchBot } from './bot';
+import { benchImport } from './importBench';
 import { benchIngest } from './ingest';
+import { benchRebuild } from './rebuildBench';
 import { benchMembership } from './membership';
 import { benchRules } from './rules';
 
@@ -18,6 +20,8 @@ const BENCHES: Record<string, Bench> = {
   membership: benchMembership,
   bot: benchBot,
   ingest: benchIngest,
+  import: benchImport,
+  rebuild: benchRebuild,
 };
 
 function parseArgs(argv: string[]): { only?: string; opts: BenchOptions } {
