@@ -119,7 +119,7 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
     }
     // Per item: an unknown id is reported for that item and the others are still added.
     const results: { contactId: string; status: string; added: boolean; error?: object }[] = [];
-    for (const id of ids as string[]) {
+    for (const id of ids) {
       try {
         const added = await m.engine.setListMember(ws, id, list._id, true);
         results.push({ contactId: id, status: added ? 'added' : 'already', added });

@@ -37,8 +37,8 @@ export class SegmentQueries {
     /** The dispatcher's position: everything at or below it is in place for good (no gap fills later). */
     private readonly deliveredUpTo: () => Promise<number>,
     /** Segment id → name in a workspace (deleted segments are absent). */
-    private readonly segmentNames: (workspaceId: string) => Promise<Map<string, string>> = async () =>
-      new Map(),
+    private readonly segmentNames: (workspaceId: string) => Promise<Map<string, string>> = () =>
+      Promise.resolve(new Map<string, string>()),
   ) {}
 
   async preview(workspaceId: string, rule: Rule, editOf?: string, sampleSize = 20): Promise<Preview> {

@@ -2,7 +2,7 @@
  * ContactRepo on the native driver (`contacts` collection). Plain objects in and out; every
  * filter carries `workspaceId`. Uniqueness: see contactKeys.ts.
  */
-import { ObjectId, type Collection, type Db, type Document, type UpdateFilter } from 'mongodb';
+import { ObjectId, type Collection, type Db, type Document } from 'mongodb';
 import {
   evaluateBy,
   type ApplyOutcome,
@@ -162,7 +162,7 @@ export class MongoContactRepo implements ContactRepo {
       return {
         updateOne: {
           filter: { workspaceId, _id: u.id, version: u.version },
-          update: { ...update, $set: { ...update.$set, writeToken: token } } as UpdateFilter<ContactDoc>,
+          update: { ...update, $set: { ...update.$set, writeToken: token } },
         },
       };
     });

@@ -7,7 +7,7 @@ test('quoted cells, numbers, tags, custom fields; empty cells are absent; bad nu
     'externalId,name,lifetimeValue,tags,custom.plan,optedOut,phone\n' +
     'a1,"Smith, ""Ann""",6000.5,VIP; Beta,pro,true,\n' +
     'a2,Bob,lots,,,maybe,+1 555\n';
-  const rows = (parse(csv, { columns: true }) as Record<string, string>[]).map(contactFromCsv);
+  const rows = parse<Record<string, string>>(csv, { columns: true }).map(contactFromCsv);
   expect(rows).toEqual([
     {
       externalId: 'a1',
