@@ -20,6 +20,7 @@ import { connectMongo, pingMongo } from './infra/mongo';
 import { createCoreServices, registerCoreRoutes } from './api';
 import { registerCampaignRoutes } from './api/campaigns';
 import { registerReportRoutes } from './api/reports';
+import { IMPORT_MAX_BYTES, IMPORT_PATH } from './api/import';
 import { registerSegmentRoutes } from './api/segments';
 import { registerOpenApi } from './api/openapi';
 import { registerConsole } from './console';
@@ -103,6 +104,7 @@ export async function startApp(
     const core = await createCoreServices(db, {
       adminApiKey: config.adminApiKey,
       listener: membership.engine,
+      bulkListener: membership.engine,
     });
     // Events left `pending` by a process that died between storing and applying them.
     const pendingEvents = startLoop(
@@ -175,6 +177,7 @@ export async function startApp(
     const server = createHttpServer({
       log: log.child({ component: 'http' }),
       draining: () => draining,
+      largeBodies: { pathPrefix: IMPORT_PATH, maxBytes: IMPORT_MAX_BYTES },
       health: async () => {
         const dbOk = await pingMongo(conn);
         const sched = scheduler.state();

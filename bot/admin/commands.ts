@@ -11,6 +11,7 @@ import { SegmentService } from '../../src/domain/segments/service';
 import type { Segment } from '../../src/domain/segments/types';
 import { NotFoundError, ValidationError } from '../../src/errors';
 import type { Membership } from '../../src/infra/membership';
+import type { RebuildStatus } from '../../src/infra/membership/rebuild';
 import type { PendingAction } from '../../src/infra/repos/pendingConfirmations';
 import { explainRule, formatRule } from '../../src/rules';
 import type { TurnInfo } from '../contracts';
@@ -22,7 +23,8 @@ import type { ReportPort } from './reportTypes';
 
 export interface AdminServices {
   segments: SegmentService;
-  membership: Pick<Membership, 'queries' | 'engine' | 'catalog' | 'clock'>;
+  membership: Pick<Membership, 'queries' | 'engine' | 'catalog' | 'clock'> &
+    Partial<Pick<Membership, 'rebuilder'>>;
   contacts: {
     findById(ws: string, id: string): Promise<Contact | null>;
     findByEmail(ws: string, email: string): Promise<Contact | null>;
@@ -53,7 +55,10 @@ export class AdminCommands {
       case 'segments': {
         const all = await segments.list(ws);
         if (all.length === 0) return { reply: `No segments yet. Create one with ${USAGE['segment.create']}` };
-        const lines = await Promise.all(all.map(async (s) => fmt.segmentLine(s, await count(s))));
+        const rebuilds = (await m.rebuilder?.status(ws)) ?? new Map<string, RebuildStatus>();
+        const lines = await Promise.all(
+          all.map(async (s) => fmt.segmentLine(s, await count(s), rebuilds.get(s._id))),
+        );
         return { reply: [`Segments (${all.length}):`, ...lines].join('\n') };
       }
       case 'segment.show': {

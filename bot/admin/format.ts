@@ -5,6 +5,7 @@
 import type { Contact } from '../../src/domain/contacts/types';
 import type { Segment } from '../../src/domain/segments/types';
 import type { ContactSummary, Preview } from '../../src/infra/membership/queries';
+import type { RebuildStatus } from '../../src/infra/membership/rebuild';
 import { formatRule, type Explanation, type RuleExplanation } from '../../src/rules';
 
 /** How many sample contacts a chat preview lists. */
@@ -15,8 +16,17 @@ export const who = (c: Pick<ContactSummary, '_id' | 'name' | 'email'>): string =
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-export function segmentLine(s: Segment, members: number): string {
-  return `- ${s.name}: ${s.type}, ${plural(members, 'member')}, priority ${s.priority}`;
+export function segmentLine(s: Segment, members: number, rebuild?: RebuildStatus): string {
+  return `- ${s.name}: ${s.type}, ${plural(members, 'member')}, priority ${s.priority}${rebuildText(rebuild)}`;
+}
+
+/** While a rebuild is under way the member count mixes two rules: say so, with progress. */
+export function rebuildText(r: RebuildStatus | undefined): string {
+  if (!r || r.state === 'done' || r.state === 'idle') return '';
+  if (r.state === 'pending' || r.total === null) return ' (rebuild waiting to start)';
+  const pct = r.total === 0 ? 100 : Math.min(100, Math.floor((100 * r.done) / r.total));
+  const eta = r.etaMs === null ? '' : `, about ${Math.ceil(r.etaMs / 1000)} s left`;
+  return ` (rebuilding: ${pct}%, ${r.done} of ${r.total} contacts${eta})`;
 }
 
 export function segmentDetails(s: Segment, members: number): string {

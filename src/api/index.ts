@@ -5,6 +5,7 @@
 import type { Db } from 'mongodb';
 import type { Server } from 'restify';
 import type { ContactChangeListener } from '../domain/contacts/types';
+import { ImportService, type BulkChangeListener } from '../domain/contacts/import';
 import { ContactService } from '../domain/contacts/service';
 import { EventService } from '../domain/events/service';
 import { ApiKeyService } from '../domain/workspaces/apiKeys';
@@ -17,6 +18,7 @@ import { registerAdminRoutes } from './admin';
 import { registerAuth } from './auth';
 import { registerContactRoutes } from './contacts';
 import { registerEventRoutes } from './events';
+import { registerImportRoute } from './import';
 
 export interface CoreServices {
   apiKeys: ApiKeyService;
@@ -24,11 +26,14 @@ export interface CoreServices {
   events: EventService;
   contactRepo: MongoContactRepo;
   workspaces: WorkspaceService;
+  importer: ImportService;
 }
 
 export interface CoreOptions {
   adminApiKey?: string;
   listener: ContactChangeListener;
+  /** Membership for many contacts at once (the engine); else each is evaluated on its own. */
+  bulkListener?: BulkChangeListener;
   clock?: () => Date;
 }
 
@@ -42,18 +47,27 @@ export async function createCoreServices(db: Db, opts: CoreOptions): Promise<Cor
   const contactRepo = new MongoContactRepo(db);
   const { listener, clock } = opts;
   const apiKeys = new ApiKeyService(new MongoApiKeyRepo(db), opts.adminApiKey, clock);
+  const contacts = new ContactService({ repo: contactRepo, listener, clock });
+  const bulk: BulkChangeListener = opts.bulkListener ?? {
+    evaluateMany: async (ws, ids, cause) => {
+      for (const id of ids) await listener.contactChanged(ws, id, cause);
+    },
+  };
   return {
     apiKeys,
     workspaces: new WorkspaceService(new MongoWorkspaceRepo(db), apiKeys, clock),
-    contacts: new ContactService({ repo: contactRepo, listener, clock }),
+    contacts,
     events: new EventService({ events: new MongoEventRepo(db), contacts: contactRepo, listener, clock }),
     contactRepo,
+    importer: new ImportService({ contacts, repo: contactRepo, listener: bulk, clock }),
   };
 }
 
 /** Auth for /api/v1/*, then the contact and event routes. */
 export function registerCoreRoutes(server: Server, services: CoreServices, draining?: () => boolean): void {
   registerAuth(server, services);
+  // Before /contacts/:id, so "import" is never taken for an id.
+  registerImportRoute(server, services);
   registerContactRoutes(server, services);
   registerEventRoutes(server, { events: services.events, ...(draining ? { draining } : {}) });
   registerAdminRoutes(server, services.workspaces);

@@ -9,6 +9,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { SegmentService } from '../domain/segments/service';
 import type { Segment } from '../domain/segments/types';
 import type { Membership } from '../infra/membership';
+import { IDLE_REBUILD, type RebuildStatus } from '../infra/membership/rebuild';
 import { API_PREFIX, workspaceOf } from './auth';
 import {
   addMembersSchema,
@@ -22,17 +23,19 @@ import {
 
 export interface SegmentRouteDeps {
   segments: SegmentService;
-  membership: Pick<Membership, 'queries' | 'engine' | 'catalog' | 'collections' | 'clock'>;
+  membership: Pick<Membership, 'queries' | 'engine' | 'catalog' | 'collections' | 'clock' | 'rebuilder'>;
 }
 
 const param = (req: Request, name: string): string => {
   const v = (req.params as Record<string, unknown>)[name];
   return typeof v === 'string' ? v : '';
 };
-const view = (s: Segment, memberCount?: number) => ({
+const view = (s: Segment, memberCount?: number, rebuild?: RebuildStatus) => ({
   ...s,
   ...(s.rule ? { ruleText: formatRule(s.rule) } : {}),
   ...(memberCount === undefined ? {} : { memberCount }),
+  // While a rebuild runs, memberCount mixes the old and the new rule: say how far it is.
+  ...(rebuild === undefined ? {} : { rebuild }),
 });
 
 export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): void {
@@ -47,10 +50,13 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
 
   server.get(base, async (req: Request, res: Response) => {
     const ws = workspaceOf(req);
-    const list = await segments.list(ws);
-    res.send(200, {
-      items: await Promise.all(list.map(async (s) => view(s, await m.queries.memberCount(ws, s._id)))),
-    });
+    const [list, rebuilds] = await Promise.all([segments.list(ws), m.rebuilder.status(ws)]);
+    const items = await Promise.all(
+      list.map(async (s) =>
+        view(s, await m.queries.memberCount(ws, s._id), rebuilds.get(s._id) ?? IDLE_REBUILD),
+      ),
+    );
+    res.send(200, { items });
   });
 
   server.post(`${base}/preview`, async (req: Request, res: Response) => {
@@ -67,7 +73,8 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
   server.get(`${base}/:id`, async (req: Request, res: Response) => {
     const ws = workspaceOf(req);
     const s = await segments.get(ws, param(req, 'id'));
-    res.send(200, view(s, await m.queries.memberCount(ws, s._id)));
+    const [count, rebuilds] = await Promise.all([m.queries.memberCount(ws, s._id), m.rebuilder.status(ws)]);
+    res.send(200, view(s, count, rebuilds.get(s._id) ?? IDLE_REBUILD));
   });
 
   server.patch(`${base}/:id`, async (req: Request, res: Response) => {
@@ -88,17 +95,30 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
     const ws = workspaceOf(req);
     const q = parseRequest(membersQuerySchema, req.query);
     const s = await segments.get(ws, param(req, 'id'));
-    res.send(200, await m.queries.members(ws, s._id, q.cursor, q.limit ?? 50));
+    const page = await m.queries.members(ws, s._id, q.cursor, q.limit ?? 50);
+    res.send(200, { segment: { _id: s._id, name: s.name }, ...page });
   });
 
   server.post(`${base}/:id/members`, async (req: Request, res: Response) => {
     const ws = workspaceOf(req);
     const list = await staticList(segments, ws, param(req, 'id'));
     const ids = parseRequest(addMembersSchema, req.body).contactIds;
-    const results = [];
-    for (const id of ids)
-      results.push({ contactId: id, added: await m.engine.setListMember(ws, id, list._id, true) });
-    res.send(200, { results });
+    // Per item: an unknown id is reported for that item and the others are still added.
+    const results: { contactId: string; status: string; added: boolean; error?: object }[] = [];
+    for (const id of ids) {
+      try {
+        const added = await m.engine.setListMember(ws, id, list._id, true);
+        results.push({ contactId: id, status: added ? 'added' : 'already', added });
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+        results.push({ contactId: id, status: 'not_found', added: false, error: errorBody(err) });
+      }
+    }
+    const count = (st: string) => results.filter((r) => r.status === st).length;
+    res.send(200, {
+      results,
+      summary: { added: count('added'), already: count('already'), notFound: count('not_found') },
+    });
   });
 
   server.del(`${base}/:id/members/:contactId`, async (req: Request, res: Response) => {
@@ -167,6 +187,8 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
     );
   });
 }
+
+const errorBody = (err: NotFoundError) => ({ code: err.code, message: err.message });
 
 async function staticList(segments: SegmentService, ws: string, id: string): Promise<Segment> {
   const s = await segments.get(ws, id);

@@ -3,9 +3,11 @@
  * To add a benchmark, add an entry to BENCHES.
  */
 import { benchBot } from './bot';
+import { benchImport } from './importBench';
 import { benchIngest } from './ingest';
 import { benchDirectLine } from './directline';
 import { benchCampaigns } from './campaigns';
+import { benchRebuild } from './rebuildBench';
 import { benchMembership } from './membership';
 import { benchReports } from './reports';
 import { benchRules } from './rules';
@@ -24,6 +26,8 @@ const BENCHES: Record<string, Bench> = {
   directline: benchDirectLine,
   campaigns: benchCampaigns,
   reports: benchReports,
+  import: benchImport,
+  rebuild: benchRebuild,
 };
 
 function parseArgs(argv: string[]): { only?: string; opts: BenchOptions } {

@@ -7,8 +7,8 @@ import { MAX_CUSTOM_KEYS } from './custom';
 import { validationError } from './parse';
 import type { ContactFields } from './repo';
 import { dedupeTags, MAX_TAGS } from './tags';
-import type { ChannelIdentity, Contact, CustomValue } from './types';
-import type { ContactInput, ContactPatch } from './validation';
+import type { ChannelIdentity, Contact, CustomValue, Traits } from './types';
+import { PAST_FIELDS, type ContactInput, type ContactPatch } from './validation';
 
 /** The domain part of an address, lower-case (the address is already lower-case). */
 export function emailDomainOf(email: string | undefined): string | undefined {
@@ -54,8 +54,36 @@ export function applyInput(base: Contact | undefined, input: ContactInput, now: 
     f.leadScore = input.leadScore;
     f.leadScoreAt = now;
   }
+  // The earliest known creation wins, so importing twice or in any order gives the same age.
+  if (input.createdAt && (!base || input.createdAt < base.createdAt)) f.createdAt = input.createdAt;
   f.emailDomain = emailDomainOf(f.email);
   return f;
+}
+
+/** Trait values a migration brings for a contact being created (unset ones start at zero). */
+export function initialTraitsOf(input: ContactInput): Partial<Traits> {
+  const t: Partial<Traits> = {};
+  for (const k of TRAIT_INPUTS) if (input[k] !== undefined) Object.assign(t, { [k]: input[k] });
+  return t;
+}
+
+const TRAIT_INPUTS = [
+  'lifetimeValue',
+  'purchaseCount',
+  'lastPurchaseAt',
+  'lastConversationAt',
+  'conversationCount',
+  'openDeals',
+  'supportTickets',
+  'totalTickets',
+] as const satisfies readonly (keyof Traits & keyof ContactInput)[];
+
+/** Problems with input instants that lie after `now` (createdAt, lastPurchaseAt, …). */
+export function futureProblems(input: ContactInput, now: Date): { path: string; problem: string }[] {
+  return PAST_FIELDS.flatMap((k) => {
+    const d = input[k];
+    return d && d.getTime() > now.getTime() ? [{ path: k, problem: `${k} must not be in the future` }] : [];
+  });
 }
 
 /** PATCH: replace the named fields; `null` removes externalId, email, phone or leadScore. */

@@ -4,8 +4,11 @@
  */
 import type { ChannelIdentity, Contact } from './types';
 
-/** The fields a contact write may change; an absent optional field is removed. */
-export type ContactFields = Pick<
+/**
+ * The fields a contact write may change; an absent optional field is removed (except
+ * `createdAt`, which is only ever set: by an import that knows an earlier creation).
+ */
+export type ContactFields = { createdAt?: Date } & Pick<
   Contact,
   | 'externalId'
   | 'name'
@@ -20,19 +23,32 @@ export type ContactFields = Pick<
   | 'leadScoreAt'
 >;
 
+/**
+ * Every write that can change a contact's membership also sets `nextRecheckAt` to at most this
+ * far ahead, in the same atomic update: the engine's evaluation right after replaces it with the
+ * real instant, and if the process dies in between, the sweeper re-evaluates the contact when the
+ * marker falls due. So an applied event or a contact write always converges, crash or not.
+ */
+export const EVALUATE_WITHIN_MS = 5_000;
+
+/** The marker instant for a write at `now`. */
+export const evaluateBy = (now: Date): Date => new Date(now.getTime() + EVALUATE_WITHIN_MS);
+
 export type CounterTrait =
   'lifetimeValue' | 'purchaseCount' | 'conversationCount' | 'openDeals' | 'supportTickets' | 'totalTickets';
 
 /**
  * How an event changes traits, as data (the repository turns it into one atomic update).
- * When `requires` does not hold, only the event id is recorded: a decrement never takes a
- * counter below zero, and an older lead score never replaces a newer one.
+ * When `requires` does not hold, only the event id is recorded: an older lead score never
+ * replaces a newer one.
  */
 export interface TraitChange {
   inc?: Partial<Record<CounterTrait, number>>;
   max?: Partial<Record<'lastPurchaseAt' | 'lastConversationAt', Date>>;
   set?: { leadScore: number; leadScoreAt: Date };
-  requires?: { positive: 'openDeals' | 'supportTickets' } | { leadScoreNotAfter: Date };
+  requires?: { leadScoreNotAfter: Date };
+  /** A ticket or deal event: applied through the contact's ledger (domain/events/ledger.ts). */
+  entity?: { kind: 'ticket' | 'deal'; id?: string; open: boolean; at: Date };
 }
 
 /**

@@ -8,7 +8,13 @@ import { customKeyProblem, MAX_CUSTOM_KEYS, toCustomValue } from './custom';
 import { parseOrThrow, validationError } from './parse';
 import type { ContactFields, ContactRepo } from './repo';
 import { changeTags, MAX_TAGS } from './tags';
-import { ZERO_TRAITS, type ChannelIdentity, type Contact, type ContactChangeListener } from './types';
+import {
+  ZERO_TRAITS,
+  type ChannelIdentity,
+  type Contact,
+  type ContactChangeListener,
+  type Traits,
+} from './types';
 import {
   contactInputSchema,
   contactPatchSchema,
@@ -16,7 +22,7 @@ import {
   listQuerySchema,
   tagChangeSchema,
 } from './validation';
-import { applyInput, applyPatch, fieldsOf, fieldsOfContact } from './merge';
+import { applyInput, applyPatch, fieldsOf, fieldsOfContact, futureProblems, initialTraitsOf } from './merge';
 
 export interface ContactServiceDeps {
   repo: ContactRepo & { newId(): string };
@@ -41,6 +47,8 @@ export class ContactService {
   /** Creates a contact, or updates the one with the same externalId (else email). */
   async upsert(workspaceId: string, body: unknown): Promise<{ contact: Contact; created: boolean }> {
     const input = parseOrThrow(contactInputSchema, body);
+    const future = futureProblems(input, this.now());
+    if (future.length) throw validationError(future);
     for (let attempt = 1; ; attempt++) {
       const existing = await this.findMatch(workspaceId, input.externalId, input.email);
       if (existing) {
@@ -53,7 +61,7 @@ export class ContactService {
         );
         if (updated) return { contact: await this.changed(updated), created: false };
       } else {
-        const contact = this.newContact(workspaceId, fieldsOf(input, this.now()));
+        const contact = this.newContact(workspaceId, fieldsOf(input, this.now()), initialTraitsOf(input));
         try {
           await this.deps.repo.insert(contact);
           return { contact: await this.changed(contact), created: true };
@@ -178,14 +186,16 @@ export class ContactService {
     throw new ConflictError('contact is changing too fast; retry');
   }
 
-  private newContact(workspaceId: string, fields: ContactFields): Contact {
+  /** A new contact; `createdAt` may come from `fields` (an import), `updatedAt` is always ours. */
+  newContact(workspaceId: string, fields: ContactFields, traits: Partial<Traits> = {}): Contact {
     const now = this.now();
     return {
       ...ZERO_TRAITS,
+      ...traits,
       ...fields,
       _id: this.deps.repo.newId(),
       workspaceId,
-      createdAt: now,
+      createdAt: fields.createdAt ?? now,
       updatedAt: now,
       segments: [],
       nextRecheckAt: null,

@@ -35,6 +35,40 @@ const leadScoreSchema = z
   .min(0, 'leadScore must be from 0 to 100')
   .max(100, 'leadScore must be from 0 to 100');
 const optedOutSchema = z.boolean({ error: 'optedOut must be true or false' });
+/** A past instant (the service checks "not in the future" against its clock). */
+const instant = (what: string) =>
+  z.iso
+    .datetime({ offset: true, error: `${what} must be an ISO date-time, e.g. 2024-05-01T09:30:00Z` })
+    .transform((s) => new Date(s))
+    .refine((d) => d.getUTCFullYear() >= 1900, `${what} must be after 1900`);
+const count = (what: string) =>
+  z
+    .number({ error: `${what} must be a number` })
+    .int(`${what} must be a whole number`)
+    .min(0, `${what} must be at least 0`)
+    .max(1e9, `${what} must be at most 1,000,000,000`);
+
+/**
+ * Migration input: when the contact was created elsewhere, and its traits so far. Applied when a
+ * contact is created (events own the traits afterwards); `createdAt` also moves an existing
+ * contact's creation back, never forward (the earliest known creation wins).
+ */
+export const initialShape = {
+  createdAt: instant('createdAt').optional(),
+  lifetimeValue: z
+    .number({ error: 'lifetimeValue must be a number' })
+    .refine(Number.isFinite, 'lifetimeValue must be finite')
+    .optional(),
+  purchaseCount: count('purchaseCount').optional(),
+  lastPurchaseAt: instant('lastPurchaseAt').optional(),
+  lastConversationAt: instant('lastConversationAt').optional(),
+  conversationCount: count('conversationCount').optional(),
+  openDeals: count('openDeals').optional(),
+  supportTickets: count('supportTickets').optional(),
+  totalTickets: count('totalTickets').optional(),
+};
+/** The fields of `initialShape` that must not be in the future. */
+export const PAST_FIELDS = ['createdAt', 'lastPurchaseAt', 'lastConversationAt'] as const;
 
 export const identitySchema = z.strictObject({
   channelId: text(100, 'channelId'),
@@ -53,6 +87,7 @@ export const contactInputSchema = z.strictObject(
     optedOut: optedOutSchema.optional(),
     leadScore: leadScoreSchema.optional(),
     identities: z.array(identitySchema, { error: 'must be an array' }).max(20, 'at most 20').optional(),
+    ...initialShape,
   },
   objectError('body must be a JSON object'),
 );

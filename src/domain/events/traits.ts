@@ -10,6 +10,11 @@ const num = (e: StoredEvent, k: string): number => {
   return typeof v === 'number' ? v : 0;
 };
 
+const idOf = (e: StoredEvent, k: string): { id?: string } => {
+  const v = e.data?.[k];
+  return typeof v === 'string' ? { id: v } : {};
+};
+
 /** The trait change for an event; null for types that are stored but change no trait (custom). */
 export function traitChangeFor(e: StoredEvent): TraitChange | null {
   switch (e.type) {
@@ -19,14 +24,15 @@ export function traitChangeFor(e: StoredEvent): TraitChange | null {
       return { inc: { lifetimeValue: -num(e, 'amount') } };
     case 'conversation':
       return conversationChange(e.at);
+    // Order-free through the contact's ledger (ledger.ts): the latest event per id wins.
     case 'ticket.opened':
-      return { inc: { supportTickets: 1, totalTickets: 1 } };
     case 'ticket.closed':
-      return { inc: { supportTickets: -1 }, requires: { positive: 'supportTickets' } };
+      return {
+        entity: { kind: 'ticket', ...idOf(e, 'ticketId'), open: e.type === 'ticket.opened', at: e.at },
+      };
     case 'deal.opened':
-      return { inc: { openDeals: 1 } };
     case 'deal.closed':
-      return { inc: { openDeals: -1 }, requires: { positive: 'openDeals' } };
+      return { entity: { kind: 'deal', ...idOf(e, 'dealId'), open: e.type === 'deal.opened', at: e.at } };
     case 'lead_score.set':
       return {
         set: { leadScore: num(e, 'score'), leadScoreAt: e.at },

@@ -14,6 +14,13 @@ const none = z.strictObject({}, objectError('data must be an object')).optional(
 const data = <S extends z.ZodRawShape>(shape: S) =>
   z.strictObject(shape, objectError('data must be an object'));
 
+/** Pairs a ticket's (deal's) opened and closed events, whatever order they arrive in. */
+const entityId = (what: string) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .min(1, `${what} must not be empty`)
+    .max(200, `${what} must be at most 200 characters`);
+
 /** `data` per type. Custom data is any JSON object, stored as a JSON string (its keys never reach Mongo). */
 export const EVENT_DATA = {
   purchase: data({
@@ -24,10 +31,13 @@ export const EVENT_DATA = {
   }),
   refund: data({ amount }),
   conversation: none,
-  'ticket.opened': none,
-  'ticket.closed': none,
-  'deal.opened': none,
-  'deal.closed': data({ won: z.boolean({ error: 'won must be true or false' }) }),
+  'ticket.opened': data({ ticketId: entityId('ticketId').optional() }).optional(),
+  'ticket.closed': data({ ticketId: entityId('ticketId').optional() }).optional(),
+  'deal.opened': data({ dealId: entityId('dealId').optional() }).optional(),
+  'deal.closed': data({
+    won: z.boolean({ error: 'won must be true or false' }),
+    dealId: entityId('dealId').optional(),
+  }),
   'lead_score.set': data({
     score: z
       .number({ error: 'score must be a number' })

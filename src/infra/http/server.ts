@@ -21,7 +21,11 @@ export interface HttpServerOptions {
   maxBodyBytes?: number;
   /** True once shutting down: requests still arriving on open connections get a 503. */
   draining?: () => boolean;
+  /** Routes under this path (bulk import) take bodies up to `maxBytes`, also as NDJSON text. */
+  largeBodies?: { pathPrefix: string; maxBytes: number };
 }
+
+type Handler = (req: restify.Request, res: restify.Response, next: (err?: unknown) => void) => void;
 
 export function createHttpServer(opts: HttpServerOptions): Server {
   const server = restify.createServer({ name: 'segments', handleUncaughtExceptions: false });
@@ -40,10 +44,17 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     next(new ShuttingDownError());
   });
   server.use(restify.plugins.queryParser({ mapParams: false }));
-  // JSON only, read into memory with the size limit for every type: restify's bodyParser would
-  // write a multipart upload to /tmp before auth and never delete it.
+  // JSON only (NDJSON for imports stays text), read into memory with a size limit for every
+  // type: restify's bodyParser would write a multipart upload to /tmp before auth and never
+  // delete it. Routes under `largeBodies.pathPrefix` (bulk import) get the larger limit.
   server.use(onlyJsonBodies);
-  server.use(restify.plugins.bodyReader({ maxBodySize: opts.maxBodyBytes ?? 1_048_576 }));
+  const normal = restify.plugins.bodyReader({ maxBodySize: opts.maxBodyBytes ?? 1_048_576 });
+  const large = opts.largeBodies;
+  const big = large ? restify.plugins.bodyReader({ maxBodySize: large.maxBytes }) : undefined;
+  server.use(((req, res, next) =>
+    big && large && (req.path?.() ?? '').startsWith(large.pathPrefix)
+      ? big(req, res, next)
+      : normal(req, res, next)) as Handler);
   server.use(restify.plugins.jsonBodyParser({ mapParams: false }));
 
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, next: () => void) => {

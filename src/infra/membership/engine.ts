@@ -5,12 +5,14 @@
  * never both record the same change), then move the outbox to `segment_transitions`.
  */
 import type { ContactChangeListener, TransitionCause } from '../../domain/contacts/types';
-import { evaluateMembership, type CompiledWorkspace } from '../../domain/membership/evaluate';
+import type { CompiledWorkspace } from '../../domain/membership/evaluate';
 import type { Clock, PendingTransition } from '../../domain/membership/transitions';
 import { ConflictError, NotFoundError } from '../../errors';
 import type { Logger } from '../logger';
 import type { SegmentCatalog } from './catalog';
+import { evaluateBatch, type BatchOutcome } from './batch';
 import { flushOutbox } from './flush';
+import { planMembershipWrite } from './plan';
 import type { ContactDoc, MembershipCollections } from './store';
 
 const MAX_ATTEMPTS = 20;
@@ -87,6 +89,19 @@ export class MembershipEngine implements ContactChangeListener {
     throw new ConflictError('The contact kept changing; try again');
   }
 
+  /**
+   * Re-evaluates many contacts of one workspace in bulk (an import): one read, one guarded
+   * bulk write, the outboxes moved together. Same outcome as `evaluate` on each.
+   */
+  async evaluateMany(workspaceId: string, ids: string[], cause: TransitionCause): Promise<BatchOutcome> {
+    if (ids.length === 0) return { transitions: 0, retried: 0 };
+    const [docs, compiled] = await Promise.all([
+      this.c.contacts.find({ workspaceId, _id: { $in: ids } }).toArray(),
+      this.catalog.get(workspaceId),
+    ]);
+    return evaluateBatch(this.c, this, this.clock, workspaceId, docs, compiled, cause);
+  }
+
   /** Moves the contact's outbox to `segment_transitions`. */
   async flush(workspaceId: string, contactId: string): Promise<void> {
     await flushOutbox(this.c, workspaceId, contactId);
@@ -102,25 +117,10 @@ export class MembershipEngine implements ContactChangeListener {
     cause: TransitionCause,
     compiled?: CompiledWorkspace,
   ): Promise<PendingTransition[] | undefined> {
-    const now = this.clock();
     const ws = compiled ?? (await this.catalog.get(doc.workspaceId));
-    const result = evaluateMembership(doc, ws, now);
-    const sameRecheck = (doc.nextRecheckAt?.getTime() ?? null) === (result.nextRecheckAt?.getTime() ?? null);
-    if (result.entered.length === 0 && result.exited.length === 0 && sameRecheck) return [];
-    let seq = doc.transitionSeq ?? 0;
-    const base = { workspaceId: doc.workspaceId, contactId: doc._id, at: now, cause };
-    const pending: PendingTransition[] = [
-      ...result.exited.map((segmentId) => ({ ...base, segmentId, kind: 'exited' as const, seq: ++seq })),
-      ...result.entered.map((segmentId) => ({ ...base, segmentId, kind: 'entered' as const, seq: ++seq })),
-    ];
-    const r = await this.c.contacts.updateOne(
-      { _id: doc._id, workspaceId: doc.workspaceId, version: doc.version },
-      {
-        $set: { segments: result.segments, nextRecheckAt: result.nextRecheckAt, transitionSeq: seq },
-        $push: { pendingTransitions: { $each: pending } },
-        $inc: { version: 1 },
-      },
-    );
-    return r.matchedCount === 1 ? pending : undefined;
+    const plan = planMembershipWrite(doc, ws, this.clock(), cause);
+    if (!plan) return [];
+    const r = await this.c.contacts.updateOne(plan.filter, plan.update);
+    return r.matchedCount === 1 ? plan.pending : undefined;
   }
 }

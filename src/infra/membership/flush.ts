@@ -4,8 +4,9 @@
  * repeat (unique key: a replay is a no-op), then the flushed entries are pulled. A crash anywhere
  * leaves the entries in the contact, and `flushStale` finishes the job later.
  */
-import type { Filter, MongoBulkWriteError } from 'mongodb';
-import type { Transition } from '../../domain/membership/transitions';
+import { randomUUID } from 'node:crypto';
+import type { AnyBulkWriteOperation, Filter, MongoBulkWriteError } from 'mongodb';
+import type { PendingTransition, Transition } from '../../domain/membership/transitions';
 import { isDuplicateKey } from '../repos/mongoErrors';
 import { allocatePositions, type ContactDoc, type MembershipCollections } from './store';
 
@@ -44,14 +45,7 @@ export async function flushOutbox(
       _id: `${p.contactId}:${p.seq}`,
       position: first + i,
     }));
-    try {
-      await c.transitions.insertMany(records, { ordered: false });
-    } catch (err) {
-      // Duplicates are records an earlier, interrupted flush already moved: trust writeErrors.
-      const errors: unknown = (err as MongoBulkWriteError).writeErrors;
-      const list: unknown[] = Array.isArray(errors) ? errors : errors ? [errors] : [];
-      if (list.length === 0 || !list.every(isDuplicateKey)) throw err;
-    }
+    await insertTransitions(c, records);
     await c.contacts.updateOne(
       { _id: contactId, workspaceId },
       {
@@ -72,4 +66,84 @@ export async function flushStale(c: MembershipCollections, limit = 100): Promise
   let moved = 0;
   for (const s of stale) moved += await flushOutbox(c, s.workspaceId, s._id);
   return moved;
+}
+
+/** Inserts transition records; a duplicate is one an earlier, interrupted flush already moved. */
+async function insertTransitions(c: MembershipCollections, records: Transition[]): Promise<void> {
+  if (records.length === 0) return;
+  try {
+    await c.transitions.insertMany(records, { ordered: false });
+  } catch (err) {
+    // Trust writeErrors, not insertedCount (DESIGN §2.1).
+    const errors: unknown = (err as MongoBulkWriteError).writeErrors;
+    const list: unknown[] = Array.isArray(errors) ? errors : errors ? [errors] : [];
+    if (list.length === 0 || !list.every(isDuplicateKey)) throw err;
+  }
+}
+
+/**
+ * The outboxes of many contacts of one workspace in four queries, not four per contact: lock
+ * them under one token (the same lease others respect), read, then `flushLocked`.
+ */
+export async function flushMany(
+  c: MembershipCollections,
+  workspaceId: string,
+  contactIds: string[],
+): Promise<number> {
+  if (contactIds.length === 0) return 0;
+  const now = Date.now();
+  const token = randomUUID();
+  const mine = { workspaceId, _id: { $in: contactIds } };
+  await c.contacts.updateMany({ ...mine, ...unlockedOutbox(new Date(now)) }, { $set: flushLock(token, now) });
+  const docs = await c.contacts
+    .find({ ...mine, flushLockBy: token }, { projection: { _id: 1, pendingTransitions: 1 } })
+    .toArray();
+  return flushLocked(
+    c,
+    workspaceId,
+    token,
+    docs.map((d) => ({ _id: d._id, pending: d.pendingTransitions ?? [] })),
+  );
+}
+
+/** The `$set` that takes a contact's flush lease under `token` (also usable inside another write). */
+export const flushLock = (token: string, now = Date.now()) => ({
+  flushLockUntil: new Date(now + LEASE_MS),
+  flushLockBy: token,
+});
+
+/** The condition under which a write may take the flush lease: nobody holds it. */
+export const flushUnlocked = (now = new Date()): Filter<ContactDoc> => ({
+  $or: [{ flushLockUntil: null }, { flushLockUntil: { $lt: now } }],
+});
+
+/**
+ * Moves the given outbox entries of contacts locked under `token`: one block of positions, one
+ * insert, one bulk pull that releases the locks. Entries pushed meanwhile stay for later.
+ */
+export async function flushLocked(
+  c: MembershipCollections,
+  workspaceId: string,
+  token: string,
+  docs: { _id: string; pending: PendingTransition[] }[],
+): Promise<number> {
+  if (docs.length === 0) return 0;
+  const pending = docs.flatMap((d) => [...d.pending].sort((a, b) => a.seq - b.seq));
+  const first = pending.length ? await allocatePositions(c, pending.length) : 0;
+  await insertTransitions(
+    c,
+    pending.map((p, i) => ({ ...p, _id: `${p.contactId}:${p.seq}`, position: first + i })),
+  );
+  const release: AnyBulkWriteOperation<ContactDoc>[] = docs.map((d) => ({
+    updateOne: {
+      filter: { _id: d._id, workspaceId, flushLockBy: token },
+      update: {
+        $pull: { pendingTransitions: { seq: { $in: d.pending.map((p) => p.seq) } } },
+        $set: { flushLockUntil: null },
+        $unset: { flushLockBy: '' },
+      },
+    },
+  }));
+  await c.contacts.bulkWrite(release, { ordered: false });
+  return pending.length;
 }

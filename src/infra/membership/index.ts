@@ -57,8 +57,12 @@ export class Membership {
       opts.rebuildBatch,
     );
     this.dispatcher = new Dispatcher(db, this.collections, log, { gapGraceMs: opts.gapGraceMs ?? 10_000 });
-    this.queries = new SegmentQueries(this.collections, this.catalog, this.clock, () =>
-      this.dispatcher.position(),
+    this.queries = new SegmentQueries(
+      this.collections,
+      this.catalog,
+      this.clock,
+      () => this.dispatcher.position(),
+      async (ws) => new Map((await segments.list(ws)).map((s) => [s._id, s.name])),
     );
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Filter } from 'mongodb';
 import { compileMongo, type Rule } from '../../rules';
+import type { CompiledWorkspace } from '../../domain/membership/evaluate';
 import type { Transition } from '../../domain/membership/transitions';
 import type { SegmentCatalog } from './catalog';
 import type { ContactDoc, MembershipCollections } from './store';
@@ -13,7 +14,11 @@ export interface ContactSummary {
   _id: string;
   name: string;
   email?: string;
+  externalId?: string;
 }
+
+/** A transition as the feed shows it: with the contact's externalId and the segment's name. */
+export type TransitionView = Transition & { externalId?: string; segmentName?: string };
 
 export interface Preview {
   count: number;
@@ -22,7 +27,7 @@ export interface Preview {
   impact?: { enter: number; exit: number };
 }
 
-const SUMMARY = { projection: { _id: 1, name: 1, email: 1 } } as const;
+const SUMMARY = { projection: { _id: 1, name: 1, email: 1, externalId: 1 } } as const;
 /**
  * A deadline for the queries a rule typed by a user runs (preview, impact). MongoDB stops the
  * query and answers MaxTimeMSExpired (a 429 QUERY_TOO_SLOW); mongo-java-server ignores it, which
@@ -38,6 +43,9 @@ export class SegmentQueries {
     private readonly clock: () => Date,
     /** The dispatcher's position: everything at or below it is in place for good (no gap fills later). */
     private readonly deliveredUpTo: () => Promise<number>,
+    /** Segment id → name in a workspace (deleted segments are absent). */
+    private readonly segmentNames: (workspaceId: string) => Promise<Map<string, string>> = () =>
+      Promise.resolve(new Map<string, string>()),
   ) {}
 
   async preview(workspaceId: string, rule: Rule, editOf?: string, sampleSize = 20): Promise<Preview> {
@@ -53,20 +61,31 @@ export class SegmentQueries {
         .toArray(),
     ]);
     const result: Preview = { count, sample: sample.map(summary) };
-    if (editOf) {
-      const [enter, exit] = await Promise.all([
-        this.c.contacts.countDocuments(
-          { $and: [{ workspaceId }, filter, { 'segments.segmentId': { $ne: editOf } }] },
-          DEADLINE,
-        ),
-        this.c.contacts.countDocuments(
-          { $and: [{ workspaceId }, { 'segments.segmentId': editOf }, { $nor: [filter] }] },
-          DEADLINE,
-        ),
-      ]);
-      result.impact = { enter, exit };
-    }
+    if (editOf) result.impact = await this.impact(workspaceId, filter, editOf, ws);
     return result;
+  }
+
+  /**
+   * Who would enter and exit if segment `editOf` took the rule compiled to `filter`. For a
+   * dynamic segment this compares the two rules' filters on the contacts themselves (new and
+   * not old, old and not new), never the stored memberships: those mix both rules while a
+   * rebuild runs, and the rules are exact. A static list compares against its members.
+   */
+  private async impact(
+    workspaceId: string,
+    filter: Filter<ContactDoc>,
+    editOf: string,
+    ws: CompiledWorkspace,
+  ): Promise<{ enter: number; exit: number }> {
+    const current = ws.dynamic.find((s) => s.id === editOf);
+    const old: Filter<ContactDoc> = current
+      ? (compileMongo(current.rule, this.clock(), ws.ctx) as Filter<ContactDoc>)
+      : { 'segments.segmentId': editOf };
+    const [enter, exit] = await Promise.all([
+      this.c.contacts.countDocuments({ $and: [{ workspaceId }, filter, { $nor: [old] }] }, DEADLINE),
+      this.c.contacts.countDocuments({ $and: [{ workspaceId }, old, { $nor: [filter] }] }, DEADLINE),
+    ]);
+    return { enter, exit };
   }
 
   memberCount(workspaceId: string, segmentId: string): Promise<number> {
@@ -109,10 +128,33 @@ export class SegmentQueries {
     // A short page has seen everything up to `upTo`: the next one may start there.
     const last = items[items.length - 1];
     const nextCursor = items.length < limit ? Math.max(after, upTo) : last!.position;
-    return { items, nextCursor };
+    return { items: await this.named(workspaceId, items), nextCursor };
+  }
+
+  /** Adds the contacts' externalIds (one indexed read per page) and the segments' current names. */
+  private async named(workspaceId: string, items: Transition[]): Promise<TransitionView[]> {
+    if (items.length === 0) return [];
+    const ids = [...new Set(items.map((t) => t.contactId))];
+    const [contacts, names] = await Promise.all([
+      this.c.contacts
+        .find({ workspaceId, _id: { $in: ids } }, { projection: { _id: 1, externalId: 1 } })
+        .toArray(),
+      this.segmentNames(workspaceId),
+    ]);
+    const ext = new Map(contacts.map((c) => [c._id, c.externalId]));
+    return items.map((t) => {
+      const externalId = ext.get(t.contactId);
+      const segmentName = names.get(t.segmentId);
+      return { ...t, ...(externalId ? { externalId } : {}), ...(segmentName ? { segmentName } : {}) };
+    });
   }
 }
 
-function summary(d: Pick<ContactDoc, '_id' | 'name' | 'email'>): ContactSummary {
-  return { _id: d._id, name: d.name, ...(d.email ? { email: d.email } : {}) };
+function summary(d: Pick<ContactDoc, '_id' | 'name' | 'email' | 'externalId'>): ContactSummary {
+  return {
+    _id: d._id,
+    name: d.name,
+    ...(d.email ? { email: d.email } : {}),
+    ...(d.externalId ? { externalId: d.externalId } : {}),
+  };
 }

@@ -1,9 +1,10 @@
 /**
  * Rebuilds after a definition change (create, rule edit, delete): the candidates are the contacts
  * the new rule matches (its Mongo filter) plus the current members, walked in `_id` batches and
- * evaluated through the engine's guarded write path (cause `definition`). Progress (`afterId`) is
- * persisted per batch under a lease, so a process killed mid-rebuild is resumed by any process;
- * a newer request for the same segment resets the token and restarts the walk.
+ * evaluated in bulk through the engine's guarded writes (cause `definition`, batch.ts). Progress
+ * (`afterId`, `visited` of `total`) is persisted per batch under a lease, so a process killed
+ * mid-rebuild is resumed by any process and the API can show it (`status`); a newer request
+ * for the same segment resets the token and restarts the walk.
  */
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db, Filter } from 'mongodb';
@@ -11,6 +12,7 @@ import { compileMongo } from '../../rules';
 import type { Clock } from '../../domain/membership/transitions';
 import type { SegmentRepo } from '../repos/segments';
 import type { SegmentCatalog } from './catalog';
+import { evaluateBatch } from './batch';
 import type { MembershipEngine } from './engine';
 import type { ContactDoc, MembershipCollections } from './store';
 
@@ -23,7 +25,23 @@ interface RebuildDoc {
   done: boolean;
   leaseUntil: Date | null;
   requestedAt: Date;
+  /** Candidates visited so far, of `total` (counted when the walk starts). */
+  visited?: number;
+  total?: number | null;
+  startedAt?: Date | null;
 }
+
+/** A segment's rebuild as the API and chat show it; `done`/`total` count candidate contacts. */
+export interface RebuildStatus {
+  state: 'idle' | 'pending' | 'running' | 'done';
+  done: number;
+  total: number | null;
+  startedAt: Date | null;
+  /** Estimated time left from the rate so far; null until one batch is done. */
+  etaMs: number | null;
+}
+
+export const IDLE_REBUILD: RebuildStatus = { state: 'idle', done: 0, total: 0, startedAt: null, etaMs: 0 };
 
 const LEASE_MS = 30_000;
 
@@ -35,7 +53,7 @@ export class Rebuilder {
     private readonly c: MembershipCollections,
     private readonly segments: Pick<SegmentRepo, 'get'>,
     private readonly catalog: SegmentCatalog,
-    private readonly engine: Pick<MembershipEngine, 'apply' | 'evaluate' | 'flush'>,
+    private readonly engine: Pick<MembershipEngine, 'evaluate'>,
     private readonly clock: Clock,
     private readonly batchSize = 500,
   ) {
@@ -44,6 +62,14 @@ export class Rebuilder {
 
   async ensureIndexes(): Promise<void> {
     await this.rebuilds.createIndex({ done: 1, leaseUntil: 1 });
+    await this.rebuilds.createIndex({ workspaceId: 1 });
+  }
+
+  /** Every rebuild of the workspace, by segment id (one indexed query for a whole segment list). */
+  async status(workspaceId: string): Promise<Map<string, RebuildStatus>> {
+    const docs = await this.rebuilds.find({ workspaceId }).toArray();
+    const now = Date.now();
+    return new Map(docs.map((d) => [d.segmentId, statusOf(d, now)]));
   }
 
   /** Asks for a rebuild; a running one for the same segment starts over with the new definition. */
@@ -59,6 +85,9 @@ export class Rebuilder {
           done: false,
           leaseUntil: null,
           requestedAt: new Date(),
+          visited: 0,
+          total: null,
+          startedAt: null,
         },
       },
       { upsert: true },
@@ -82,6 +111,9 @@ export class Rebuilder {
           done: 1,
           leaseUntil: 1,
           requestedAt: 1,
+          visited: 1,
+          total: 1,
+          startedAt: 1,
         },
       },
     );
@@ -97,27 +129,36 @@ export class Rebuilder {
    * mongo-java-server, which scans and sorts for each); progress is saved every batch.
    */
   private async run(job: RebuildDoc): Promise<number> {
-    const { workspaceId, segmentId, token } = job;
-    const candidates = await this.candidateFilter(workspaceId, segmentId);
+    const { workspaceId, token } = job;
+    const candidates = await this.candidateFilter(workspaceId, job.segmentId);
+    if (job.total === null || job.total === undefined) {
+      const total = await this.c.contacts.countDocuments({ $and: [{ workspaceId }, candidates] });
+      const r = await this.rebuilds.updateOne(
+        { _id: job._id, token },
+        { $set: { total, startedAt: new Date(), visited: 0 } },
+      );
+      if (r.matchedCount === 0) return 0; // superseded
+    }
     const after = job.afterId ? [{ _id: { $gt: job.afterId } }] : [];
     const cursor = this.c.contacts.find({ $and: [{ workspaceId }, ...after, candidates] }).sort({ _id: 1 });
-    let visited = 0;
+    let visited = job.visited ?? 0;
+    let batch: ContactDoc[] = [];
     // One definition read per batch, not per contact; the token check catches a newer one.
-    let compiled = await this.catalog.get(workspaceId);
+    const step = async (): Promise<boolean> => {
+      const compiled = await this.catalog.get(workspaceId);
+      await evaluateBatch(this.c, this.engine, this.clock, workspaceId, batch, compiled, 'definition');
+      visited += batch.length;
+      const progress = { afterId: batch[batch.length - 1]!._id, visited, leaseUntil: leaseEnd() };
+      batch = [];
+      const r = await this.rebuilds.updateOne({ _id: job._id, token }, { $set: progress });
+      return r.matchedCount === 1;
+    };
     try {
       for await (const doc of cursor) {
-        const written = await this.engine.apply(doc, 'definition', compiled);
-        // Changed since we read it: evaluate afresh (re-reads, retries, flushes).
-        if (written === undefined) await this.engine.evaluate(workspaceId, doc._id, 'definition');
-        else if (written.length > 0 || doc.pendingTransitions?.length)
-          await this.engine.flush(workspaceId, doc._id);
-        if (++visited % this.batchSize === 0) {
-          const progress = { afterId: doc._id, leaseUntil: new Date(Date.now() + LEASE_MS) };
-          const r = await this.rebuilds.updateOne({ _id: job._id, token }, { $set: progress });
-          if (r.matchedCount === 0) return visited; // superseded by a newer request
-          compiled = await this.catalog.get(workspaceId);
-        }
+        batch.push(doc);
+        if (batch.length >= this.batchSize && !(await step())) return visited; // superseded
       }
+      if (batch.length > 0 && !(await step())) return visited;
     } finally {
       await cursor.close();
     }
@@ -132,4 +173,18 @@ export class Rebuilder {
     const ws = await this.catalog.get(workspaceId);
     return { $or: [compileMongo(segment.rule, this.clock(), ws.ctx) as Filter<ContactDoc>, members] };
   }
+}
+
+const leaseEnd = () => new Date(Date.now() + LEASE_MS);
+
+function statusOf(d: RebuildDoc, now: number): RebuildStatus {
+  const done = d.visited ?? 0;
+  const total = d.total ?? null;
+  const startedAt = d.startedAt ?? null;
+  if (d.done) return { state: 'done', done, total, startedAt, etaMs: 0 };
+  const running = d.leaseUntil !== null && d.leaseUntil.getTime() > now && startedAt !== null;
+  const elapsed = startedAt ? now - startedAt.getTime() : 0;
+  const etaMs =
+    running && done > 0 && total !== null ? Math.max(0, Math.round(((total - done) * elapsed) / done)) : null;
+  return { state: running ? 'running' : 'pending', done, total, startedAt, etaMs };
 }

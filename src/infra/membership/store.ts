@@ -12,6 +12,8 @@ export interface ContactDoc extends Contact {
   transitionSeq?: number;
   /** Real-time lease of the process moving this contact's outbox to `segment_transitions`. */
   flushLockUntil?: Date | null;
+  /** The token of a batch flush holding the lease (flush.ts `flushMany`). */
+  flushLockBy?: string;
 }
 
 export interface MembershipCollections {

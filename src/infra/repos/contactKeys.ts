@@ -48,7 +48,15 @@ export function keysOf(workspaceId: string, f: ContactFields): ContactKeys {
 }
 
 /** Hidden from callers: repositories return the contact, not its bookkeeping. */
-export const HIDDEN = { externalIdKey: 0, emailKey: 0, identityKeys: 0, appliedEventIds: 0 } as const;
+export const HIDDEN = {
+  externalIdKey: 0,
+  emailKey: 0,
+  identityKeys: 0,
+  appliedEventIds: 0,
+  writeToken: 0,
+  ticketLedger: 0,
+  dealLedger: 0,
+} as const;
 
 export async function ensureContactIndexes(db: Db): Promise<void> {
   await db.collection('contacts').createIndexes(CONTACT_INDEXES);

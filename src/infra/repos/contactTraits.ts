@@ -3,7 +3,7 @@
  * condition under which it may apply, and the record-only update used when it may not.
  */
 import type { Document } from 'mongodb';
-import type { TraitChange } from '../../domain/contacts/repo';
+import { evaluateBy, type TraitChange } from '../../domain/contacts/repo';
 
 /** How many recent event ids a contact remembers; replays older than that rely on the event's status. */
 export const APPLIED_EVENT_IDS_KEPT = 500;
@@ -24,7 +24,8 @@ export function traitUpdate(change: TraitChange, now: Date, eventId?: string): T
   const update: Document = {
     ...push,
     $inc: { ...change.inc, version: 1 },
-    $set: { ...change.set, updatedAt: now },
+    // The re-evaluation marker (see EVALUATE_WITHIN_MS) rides in the same atomic update.
+    $set: { ...change.set, updatedAt: now, nextRecheckAt: evaluateBy(now) },
     ...(change.max ? { $max: { ...change.max } } : {}),
   };
   return { condition: conditionOf(change), update, recordOnly };
@@ -33,7 +34,6 @@ export function traitUpdate(change: TraitChange, now: Date, eventId?: string): T
 function conditionOf(change: TraitChange): Document {
   const r = change.requires;
   if (!r) return {};
-  if ('positive' in r) return { [r.positive]: { $gt: 0 } };
   // Missing or null leadScoreAt means no score yet; equal instants: the later arrival wins.
   return {
     $or: [

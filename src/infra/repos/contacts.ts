@@ -3,7 +3,13 @@
  * filter carries `workspaceId`. Uniqueness: see contactKeys.ts.
  */
 import { ObjectId, type Collection, type Db, type Document } from 'mongodb';
-import type { ApplyOutcome, ContactFields, ContactRepo, TraitChange } from '../../domain/contacts/repo';
+import {
+  evaluateBy,
+  type ApplyOutcome,
+  type ContactFields,
+  type ContactRepo,
+  type TraitChange,
+} from '../../domain/contacts/repo';
 import type { ChannelIdentity, Contact } from '../../domain/contacts/types';
 import {
   ensureContactIndexes,
@@ -15,9 +21,10 @@ import {
   type ContactKeys,
 } from './contactKeys';
 import { traitUpdate } from './contactTraits';
-import { conflictFrom } from './mongoErrors';
+import { applyLedgerEvent } from './ledgerEvents';
+import { conflictFrom, isDuplicateKey } from './mongoErrors';
 
-type ContactDoc = Contact & ContactKeys & { appliedEventIds?: string[] };
+type ContactDoc = Contact & ContactKeys & { appliedEventIds?: string[]; writeToken?: string };
 
 const OPTIONAL: (keyof ContactFields)[] = [
   'externalId',
@@ -50,6 +57,8 @@ export class MongoContactRepo implements ContactRepo {
     const doc: ContactDoc = {
       ...withoutUndefined(contact),
       ...withoutUndefined(keysOf(contact.workspaceId, contact)),
+      // Never evaluated yet: due for the sweeper unless the engine gets there first.
+      nextRecheckAt: evaluateBy(contact.updatedAt),
     };
     await this.col.insertOne(doc).catch((err: unknown) => conflictFrom(err, 'contact', UNIQUE_INDEX_FIELDS));
   }
@@ -77,15 +86,7 @@ export class MongoContactRepo implements ContactRepo {
     fields: ContactFields,
     now: Date,
   ): Promise<Contact | null> {
-    const keys = keysOf(workspaceId, fields);
-    const all: Record<string, unknown> = { ...fields, ...keys };
-    const $set: Document = { updatedAt: now };
-    const $unset: Document = {};
-    for (const [k, v] of Object.entries(all)) {
-      if (v !== undefined) $set[k] = v;
-      else if ((OPTIONAL as string[]).includes(k) || k in keys) $unset[k] = '';
-    }
-    const update = { $set, $inc: { version: 1 }, ...(Object.keys($unset).length ? { $unset } : {}) };
+    const update = updateOf(workspaceId, fields, now);
     try {
       const doc = await this.col.findOneAndUpdate(
         { workspaceId, _id: id, version: expectedVersion },
@@ -99,6 +100,87 @@ export class MongoContactRepo implements ContactRepo {
     } catch (err) {
       return conflictFrom(err, 'contact', UNIQUE_INDEX_FIELDS);
     }
+  }
+
+  /** Contacts holding any of these externalIds or emails (two unique-index lookups). */
+  async findByKeys(workspaceId: string, externalIds: string[], emails: string[]): Promise<Contact[]> {
+    const [byExternal, byEmail] = await Promise.all([
+      externalIds.length
+        ? this.col
+            .find(
+              { externalIdKey: { $in: externalIds.map((e) => key(workspaceId, e)) } },
+              { projection: HIDDEN },
+            )
+            .toArray()
+        : [],
+      emails.length
+        ? this.col
+            .find(
+              { emailKey: { $in: emails.map((e) => key(workspaceId, e.toLowerCase())) } },
+              { projection: HIDDEN },
+            )
+            .toArray()
+        : [],
+    ]);
+    return [...byExternal, ...byEmail];
+  }
+
+  /** Inserts many new contacts unordered; returns the indexes refused as duplicates (taken keys). */
+  async insertMany(contacts: Contact[]): Promise<Set<number>> {
+    if (contacts.length === 0) return new Set();
+    const docs = contacts.map((c) => ({
+      ...withoutUndefined(c),
+      ...withoutUndefined(keysOf(c.workspaceId, c)),
+      nextRecheckAt: evaluateBy(c.updatedAt),
+    }));
+    try {
+      await this.col.insertMany(docs, { ordered: false });
+      return new Set();
+    } catch (err) {
+      // Trust writeErrors, not insertedCount (DESIGN §2.1).
+      const raw: unknown = (err as { writeErrors?: unknown }).writeErrors;
+      const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as { index: number }[];
+      if (list.length === 0 || !list.every(isDuplicateKey)) throw err;
+      return new Set(list.map((e) => e.index));
+    }
+  }
+
+  /**
+   * Version-guarded updates in one unordered bulk write; returns the ids whose update did NOT
+   * apply (the contact moved on: the caller redoes those one by one). A per-batch token on the
+   * contact proves which writes applied, since bulk results do not say per item.
+   */
+  async updateMany(
+    workspaceId: string,
+    updates: { id: string; version: number; fields: ContactFields }[],
+    now: Date,
+  ): Promise<Set<string>> {
+    if (updates.length === 0) return new Set();
+    const token = new ObjectId().toHexString();
+    const ops = updates.map((u) => {
+      const update = updateOf(workspaceId, u.fields, now);
+      return {
+        updateOne: {
+          filter: { workspaceId, _id: u.id, version: u.version },
+          update: { ...update, $set: { ...update.$set, writeToken: token } },
+        },
+      };
+    });
+    let matched = 0;
+    try {
+      matched = (await this.col.bulkWrite(ops, { ordered: false })).matchedCount;
+    } catch (err) {
+      const raw: unknown = (err as { writeErrors?: unknown }).writeErrors;
+      const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
+      if (list.length === 0 || !list.every(isDuplicateKey)) throw err;
+    }
+    if (matched === updates.length) return new Set();
+    const ids = updates.map((u) => u.id);
+    const applied = await this.raw
+      .find({ workspaceId, _id: { $in: ids }, writeToken: token }, { projection: { _id: 1 } })
+      .toArray();
+    const ok = new Set(applied.map((d) => d._id));
+    return new Set(ids.filter((id) => !ok.has(id)));
   }
 
   async delete(workspaceId: string, id: string): Promise<boolean> {
@@ -118,6 +200,7 @@ export class MongoContactRepo implements ContactRepo {
     change: TraitChange,
     now: Date,
   ): Promise<ApplyOutcome> {
+    if (change.entity) return applyLedgerEvent(this.raw, workspaceId, id, eventId, change.entity, now);
     // The guard makes this update happen at most once per event id, even when two processes race.
     const guard = { workspaceId, _id: id, appliedEventIds: { $ne: eventId } };
     const u = traitUpdate(change, now, eventId);
@@ -137,6 +220,19 @@ export class MongoContactRepo implements ContactRepo {
   private one(filter: Document): Promise<Contact | null> {
     return this.col.findOne(filter, { projection: HIDDEN });
   }
+}
+
+/** The update for `fields` (absent optional ones and their keys unset), plus the re-evaluation marker. */
+function updateOf(workspaceId: string, fields: ContactFields, now: Date) {
+  const keys = keysOf(workspaceId, fields);
+  const all: Record<string, unknown> = { ...fields, ...keys };
+  const $set: Document = { updatedAt: now, nextRecheckAt: evaluateBy(now) };
+  const $unset: Document = {};
+  for (const [k, v] of Object.entries(all)) {
+    if (v !== undefined) $set[k] = v;
+    else if ((OPTIONAL as string[]).includes(k) || k in keys) $unset[k] = '';
+  }
+  return { $set, $inc: { version: 1 }, ...(Object.keys($unset).length ? { $unset } : {}) };
 }
 
 /** The driver would store `undefined` as null (or drop it, per option): drop it explicitly. */

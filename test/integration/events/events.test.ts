@@ -91,6 +91,40 @@ test('ticket and deal counters never go below zero', async () => {
   expect(await h.contacts.get(WS, c._id)).toMatchObject({ supportTickets: 0, totalTickets: 1, openDeals: 0 });
 });
 
+test('ticket and deal counters do not depend on arrival order (issue 15, fix 2)', async () => {
+  const at = (d: number) => `2024-05-0${d}T10:00:00Z`;
+  const events = (id: string) => [
+    h.one(id, 'ticket.opened', { ticketId: 'T1' }, at(1)),
+    h.one(id, 'ticket.closed', { ticketId: 'T1' }, at(2)),
+    h.one(id, 'ticket.opened', { ticketId: 'T2' }, at(3)),
+    h.one(id, 'deal.opened', { dealId: 'D.1' }, at(1)),
+    h.one(id, 'deal.closed', { dealId: 'D.1', won: true }, at(4)),
+    h.one(id, 'deal.opened', { dealId: '$D2' }, at(2)),
+  ];
+  const orders = [
+    [0, 1, 2, 3, 4, 5],
+    [5, 4, 3, 2, 1, 0],
+    [1, 4, 0, 2, 5, 3],
+    [4, 1, 5, 3, 0, 2],
+  ];
+  for (const order of orders) {
+    const c = await h.newContact();
+    const all = events(c._id);
+    // One by one, so each really arrives after the previous one.
+    for (const i of order) expect((await h.events.ingest(WS, [all[i]!]))[0]!.status).toBe('applied');
+    expect(await h.contacts.get(WS, c._id)).toMatchObject({
+      supportTickets: 1,
+      totalTickets: 2,
+      openDeals: 1,
+    });
+  }
+  // The issue's case: a close that arrives before its open leaves nothing open.
+  const c = await h.newContact();
+  await h.events.ingest(WS, [h.one(c._id, 'ticket.closed', { ticketId: 'X' }, at(2))]);
+  await h.events.ingest(WS, [h.one(c._id, 'ticket.opened', { ticketId: 'X' }, at(1))]);
+  expect(await h.contacts.get(WS, c._id)).toMatchObject({ supportTickets: 0, totalTickets: 1 });
+});
+
 test('invalid items get per-item errors at their field; unknown contacts are invalid', async () => {
   const c = await h.newContact();
   const r = await h.events.ingest(WS, [
