@@ -22,6 +22,9 @@ import { Membership } from './infra/membership';
 import { SegmentRepo } from './infra/repos/segments';
 import { createScheduler, type Scheduler } from './infra/scheduler';
 import { recordStartup } from './infra/startups';
+import { registerFlowRoutes } from './api/flows';
+import { createFlows } from './infra/flows/create';
+import type { FlowRuntime } from './infra/flows';
 
 export interface App {
   port: number;
@@ -32,6 +35,8 @@ export interface App {
   server: Server;
   /** The bot: adapter, turn logic, roles, conversation references, proactive sender. */
   bot: Bot;
+  /** Workflows: bindings, instances, the stepper. */
+  flows: FlowRuntime;
   stop(): Promise<void>;
 }
 
@@ -63,8 +68,6 @@ export async function startApp(
     await segmentRepo.ensureIndexes();
     const membership = new Membership(db, segmentRepo, log.child({ component: 'membership' }));
     await membership.ensureIndexes();
-    membership.start();
-    cleanups.push(() => membership.stop());
     const core = await createCoreServices(db, {
       adminApiKey: config.adminApiKey,
       listener: membership.engine,
@@ -107,6 +110,21 @@ export async function startApp(
     });
     await handoff!.ensureIndexes();
     handoff!.defineJobs();
+    const flows = await createFlows(config, {
+      db,
+      scheduler,
+      segmentRepo,
+      membership,
+      core,
+      bot,
+      handoff: handoff!,
+      log,
+    });
+    // Dispatch only once every subscriber (flows) is in place: a transition is delivered once per cursor.
+    membership.start();
+    cleanups.push(() => membership.stop());
+    flows.start();
+    cleanups.push(() => flows.stop());
     // Start processing jobs only once every job is defined.
     await scheduler.start();
     cleanups.push(() => scheduler.stop(config.shutdownTimeoutMs));
@@ -128,6 +146,7 @@ export async function startApp(
     });
     registerCoreRoutes(server, core);
     registerSegmentRoutes(server, { segments, membership });
+    registerFlowRoutes(server, { flows, segments });
     registerBotRoute(server, bot.adapter, bot.logic);
     const port = await listen(server, config.port, config.host);
     cleanups.push(() => closeServer(server));
@@ -144,6 +163,7 @@ export async function startApp(
       membership,
       server,
       bot,
+      flows,
       stop: () => (stopping ??= cleanup()),
     };
   } catch (err) {

@@ -58,6 +58,12 @@ const schema = z.object({
   HANDOFF_TIMEOUT_MS: int(1000, 86_400_000).default(300_000),
   TEMPLATES_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'templates')),
   BOT_PERSONALISATION: z.enum(['true', 'false'], { error: 'true or false' }).default('true'),
+  FLOW_TIME_SCALE: z.coerce
+    .number({ error: 'a number from 0.000001 to 1' })
+    .min(0.000001, { error: 'a number from 0.000001 to 1' })
+    .max(1, { error: 'a number from 0.000001 to 1' })
+    .default(1),
+  FLOW_LOCK_MS: int(500, 3_600_000).default(30_000),
 });
 
 export interface Config {
@@ -90,6 +96,13 @@ export interface Config {
      * (TurnInfo.segments is empty) and every greeting and offer is the default template.
      */
     personalisation: boolean;
+  };
+  /** Workflows (DESIGN §3.6). */
+  flows: {
+    /** Multiplies every flow wait and binding dwell: 1 in production, tiny in tests and demos. */
+    timeScale: number;
+    /** Step lease and Agenda lock of flow jobs: how soon another process retries after a crash. */
+    lockMs: number;
   };
   projectRoot: string;
   version: string;
@@ -138,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       templatesDir: path.resolve(e.TEMPLATES_DIR),
       personalisation: e.BOT_PERSONALISATION === 'true',
     }),
+    flows: Object.freeze({ timeScale: e.FLOW_TIME_SCALE, lockMs: e.FLOW_LOCK_MS }),
     projectRoot: PROJECT_ROOT,
     version: readVersion(),
   });

@@ -16,12 +16,15 @@
 import type { TurnContext } from 'botbuilder';
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
+import type { Contact } from '../../src/domain/contacts/types';
 import type { Clock } from '../../src/domain/membership/transitions';
+import type { Segment } from '../../src/domain/segments/types';
 import type { Logger } from '../../src/infra/logger';
 import { HandoffRepo, type Handoff } from '../../src/infra/repos/handoffs';
 import type { ProactiveSender, RoleStore, TurnHandler, TurnInfo } from '../contracts';
 import { handleAgent } from './agent';
 import { handleCustomer } from './customer';
+import { requestForContact, type ContactRefs } from './fromFlow';
 import type { HandoffParts } from './parts';
 import { orderQueue } from './queue';
 import { agendaTimeouts, defineTimeoutJob } from './timeout';
@@ -51,6 +54,8 @@ export interface HandoffModule {
   ensureIndexes(): Promise<void>;
   /** The `handoffs` collection's repository, for reports, the API and tests. */
   repo: HandoffRepo;
+  /** Queues a request for a contact outside a turn (a workflow's "start a human handoff" step). */
+  requestFor(refs: ContactRefs, contact: Contact, segments: readonly Segment[]): Promise<boolean>;
 }
 
 export function createHandoff(deps: HandoffDeps): HandoffModule {
@@ -82,5 +87,6 @@ export function createHandoff(deps: HandoffDeps): HandoffModule {
     queue: async (ws) => orderQueue(await parts.repo.queued(ws)),
     ensureIndexes: () => parts.repo.ensureIndexes(),
     repo: parts.repo,
+    requestFor: (refs, contact, segments) => requestForContact(parts, refs, contact, segments),
   };
 }
