@@ -88,6 +88,10 @@ export class EffectRunner {
     return result;
   }
 
+  private isNew(contact: Contact): boolean {
+    return Date.now() - new Date(contact.createdAt).getTime() < 60_000;
+  }
+
   private async finish(key: string, status: StepOutcome, detail: string): Promise<void> {
     await this.c.steps.updateOne({ _id: key }, { $set: { status, detail, finishedAt: this.clock() } });
   }
@@ -101,7 +105,13 @@ export class EffectRunner {
         const template = String(p.template);
         if (contact.optedOut) return { outcome: 'skipped', detail: `${template}: opted out` };
         const text = this.ports.render(template, contact);
-        const out = await this.ports.sendToContact(ws, contact._id, text);
+        let out = await this.ports.sendToContact(ws, contact._id, text);
+        // A contact created by its first chat turn enters segments (and starts flows) a moment
+        // before that turn stores its conversation reference: give the reference a moment.
+        for (let i = 0; out === 'no-reference' && i < 4 && this.isNew(contact); i++) {
+          await new Promise((r) => setTimeout(r, 250));
+          out = await this.ports.sendToContact(ws, contact._id, text);
+        }
         if (out === 'sent') return { outcome: 'sent', detail: template };
         if (out === 'failed') return { outcome: 'failed', detail: `${template}: delivery failed` };
         return { outcome: 'skipped', detail: `${template}: ${out}` };
