@@ -25,6 +25,8 @@ import { recordStartup } from './infra/startups';
 import { registerFlowRoutes } from './api/flows';
 import { createFlows } from './infra/flows/create';
 import type { FlowRuntime } from './infra/flows';
+import { FlowAdmin } from './infra/flows/admin';
+import { createFlowCommandHandler } from '../bot/admin/flows';
 
 export interface App {
   port: number;
@@ -89,6 +91,7 @@ export async function startApp(
     // The bot after the core services: its pipeline resolves contacts and records conversations.
     // Human handoff runs before the built-in handlers: a live conversation's messages are the agent's.
     let handoff: HandoffModule | undefined;
+    let flowAdmin: FlowAdmin | undefined;
     const bot = await createBot({
       config: config.bot,
       db,
@@ -105,7 +108,14 @@ export async function startApp(
           timeoutMs: config.bot.handoffTimeoutMs,
           log,
         });
-        return [handoff.handler];
+        const flowCommands = createFlowCommandHandler({
+          admin: () => {
+            if (!flowAdmin) throw new Error('flows: the runtime is not ready yet');
+            return flowAdmin;
+          },
+          contacts: core.contactRepo,
+        });
+        return [handoff.handler, flowCommands];
       },
     });
     await handoff!.ensureIndexes();

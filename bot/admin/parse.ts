@@ -4,6 +4,8 @@
  * name ends the command the quotes are optional. Rules are kept verbatim (line and column of a rule
  * error then point into what the admin typed after `where`).
  */
+import { FLOW_USAGE } from './flowParse';
+
 export type AdminCommand =
   | { kind: 'help' }
   | { kind: 'segments' }
@@ -35,7 +37,7 @@ export const USAGE = {
   contact: '/contact <email or id>',
 } as const satisfies Record<AdminCommand['kind'], string>;
 
-export const ALL_USAGE = `Admin commands:\n${Object.values(USAGE).join('\n')}\nExample: /segment create "VIP Customers" where lifetimeValue > 5000 OR tag = "VIP"`;
+export const ALL_USAGE = `Admin commands:\n${[...Object.values(USAGE), ...Object.values(FLOW_USAGE)].join('\n')}\nExample: /segment create "VIP Customers" where lifetimeValue > 5000 OR tag = "VIP"`;
 
 /** True for text that is meant as a command (starts with a slash). */
 export const isCommand = (text: string | undefined): boolean => (text ?? '').trimStart().startsWith('/');
