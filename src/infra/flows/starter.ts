@@ -67,7 +67,7 @@ export class FlowStarter {
       return;
     }
     const dwellMs = Math.round(b.dwellMs * this.d.timeScale);
-    const dwellUntil = dwellMs > 0 ? new Date(now.getTime() + dwellMs) : null;
+    const dwellUntil = dwellMs > 0 ? new Date(Date.now() + dwellMs) : null; // Agenda's (real) time
     const inst: FlowInstance = {
       _id: id,
       workspaceId: ws,

@@ -149,7 +149,8 @@ export class FlowStepper {
         history.push({ at: this.d.clock(), kind: a.type, detail: r.detail, outcome: r.outcome });
       } else if (a.type === 'xstate.raise' && (a.params as RaiseParams).delay !== undefined) {
         const p = a.params as RaiseParams;
-        const dueAt = new Date(now.getTime() + (p.delay ?? 0));
+        // Agenda runs on real time (the flow clock may be simulated in tests).
+        const dueAt = new Date(Date.now() + (p.delay ?? 0));
         const data = { workspaceId: ws, instanceId: inst._id, sendId: p.id, rev: inst.rev + 1 };
         timers.push({
           sendId: p.id,
