@@ -3,6 +3,7 @@
  * To add a benchmark, add an entry to BENCHES.
  */
 import { benchBot } from './bot';
+import { benchFlows } from './flows';
 import { benchMembership } from './membership';
 import { benchRules } from './rules';
 
@@ -16,6 +17,7 @@ const BENCHES: Record<string, Bench> = {
   rules: benchRules,
   membership: benchMembership,
   bot: benchBot,
+  flows: benchFlows,
 };
 
 function parseArgs(argv: string[]): { only?: string; opts: BenchOptions } {

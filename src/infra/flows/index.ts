@@ -15,6 +15,7 @@ import { agendaTimers, defineFlowJobs, type DwellJobData } from './jobs';
 import { KeyedPool } from './pool';
 import { FlowStarter } from './starter';
 import { FlowStepper, type WakeJobData } from './stepper';
+import { recordStart } from './starter';
 import { ensureFlowIndexes, flowCollections, type FlowCollections, type FlowInstance } from './store';
 
 export interface FlowRuntimeOptions {
@@ -140,7 +141,10 @@ export class FlowRuntime {
         $push: { history: { at: now, kind: 'dwell', detail: 'still there after the dwell: starting' } },
       },
     );
-    if (res.modifiedCount === 1) await this.stepper.start(d.workspaceId, inst._id);
+    if (res.modifiedCount === 1) {
+      await recordStart(this.c, inst, now);
+      await this.stepper.start(d.workspaceId, inst._id);
+    }
   }
 
   private async recover(): Promise<number> {
@@ -160,7 +164,7 @@ export class FlowRuntime {
   ): Promise<boolean> {
     const now = this.o.clock();
     const res = await this.c.instances.updateOne(
-      { _id: inst._id, rev: inst.rev, status: { $in: ['running', 'dwelling'] } },
+      { _id: inst._id, rev: inst.rev }, // every status change bumps rev
       {
         $set: {
           status,

@@ -10,7 +10,7 @@ import type { Transition } from '../../domain/membership/transitions';
 import type { Logger } from '../logger';
 import { isDuplicateKey } from '../repos/mongoErrors';
 import { bindsSegment, type BindingRepo } from './bindings';
-import type { FlowBinding, FlowCollections, FlowInstance } from './store';
+import { entryId, type FlowBinding, type FlowCollections, type FlowInstance } from './store';
 
 export interface StarterDeps {
   c: FlowCollections;
@@ -107,22 +107,27 @@ export class FlowStarter {
       return;
     }
     if (dwellUntil) await this.d.scheduleDwell(dwellUntil, ws, id);
-    else this.d.kick(ws, id);
+    else {
+      await recordStart(this.d.c, inst, now);
+      this.d.kick(ws, id);
+    }
   }
 
+  /** Earlier starts from the per-(flow, contact) entry (one read by _id); a running one is refused by the slot index. */
   private async prior(b: FlowBinding, t: Transition): Promise<PriorInstances> {
-    const rows = await this.d.c.instances
-      .find(
-        { workspaceId: t.workspaceId, flowId: b.flowId, contactId: t.contactId },
-        { projection: { status: 1, startedAt: 1, openSlot: 1 } },
-      )
-      .toArray();
-    const started = rows.filter((r) => r.startedAt !== null || r.status === 'running');
-    const last = Math.max(...started.map((r) => (r.startedAt ?? this.d.clock()).getTime()), -Infinity);
-    return {
-      running: rows.some((r) => r.openSlot === 'open'),
-      started: started.length,
-      lastStartedAt: started.length ? last : null,
-    };
+    const e = await this.d.c.entries.findOne({ _id: entryId(t.workspaceId, b.flowId, t.contactId) });
+    return { running: false, started: e?.started ?? 0, lastStartedAt: e ? e.lastStartedAt.getTime() : null };
   }
+}
+
+/** Counts a start for the re-entry policy (idempotent enough: a replayed start only moves `lastStartedAt`). */
+export async function recordStart(c: FlowCollections, inst: FlowInstance, at: Date): Promise<void> {
+  const write = () =>
+    c.entries.updateOne(
+      { _id: entryId(inst.workspaceId, inst.flowId, inst.contactId) },
+      { $inc: { started: 1 }, $max: { lastStartedAt: at }, $setOnInsert: { workspaceId: inst.workspaceId } },
+      { upsert: true },
+    );
+  // Two first upserts at once: one inserts, the other gets a duplicate key and updates instead.
+  await write().catch((err: unknown) => (isDuplicateKey(err) ? write() : Promise.reject(err)));
 }

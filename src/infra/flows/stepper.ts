@@ -183,7 +183,7 @@ export class FlowStepper {
       context: { ...snap.context, facts: { ...snap.context.facts, contact: undefined } },
     };
     const res = await this.d.c.instances.updateOne(
-      { _id: inst._id, rev: inst.rev, status: 'running' },
+      { _id: inst._id, rev: inst.rev }, // every status change bumps rev
       {
         $set: {
           snapshot: JSON.stringify(stored),

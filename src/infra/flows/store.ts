@@ -83,10 +83,22 @@ export interface StepRecord {
   finishedAt: Date | null;
 }
 
+/** Per (flow, contact): how often it started and when last, for re-entry policies (one read by _id). */
+export interface FlowEntry {
+  _id: string;
+  workspaceId: string;
+  started: number;
+  lastStartedAt: Date;
+}
+
+export const entryId = (ws: string, flowId: string, contactId: string): string =>
+  JSON.stringify([ws, flowId, contactId]);
+
 export interface FlowCollections {
   bindings: Collection<FlowBinding>;
   instances: Collection<FlowInstance>;
   steps: Collection<StepRecord>;
+  entries: Collection<FlowEntry>;
 }
 
 export function flowCollections(db: Db): FlowCollections {
@@ -94,6 +106,7 @@ export function flowCollections(db: Db): FlowCollections {
     bindings: db.collection<FlowBinding>('flow_bindings'),
     instances: db.collection<FlowInstance>('flow_instances'),
     steps: db.collection<StepRecord>('flow_steps'),
+    entries: db.collection<FlowEntry>('flow_entries'),
   };
 }
 
@@ -102,7 +115,10 @@ export async function ensureFlowIndexes(c: FlowCollections): Promise<void> {
   await c.bindings.createIndex({ workspaceId: 1, enabled: 1 });
   // One open instance per (flow, contact); closed ones get `closed:<_id>`.
   await c.instances.createIndex({ workspaceId: 1, flowId: 1, contactId: 1, openSlot: 1 }, { unique: true });
+  // Lookups by id within a workspace, and compare-and-set on the revision: exact unique keys, so
+  // mongo-java-server serves them from an index too (it scans for anything else).
   await c.instances.createIndex({ _id: 1, workspaceId: 1 }, { unique: true });
+  await c.instances.createIndex({ _id: 1, rev: 1 }, { unique: true });
   await c.instances.createIndex({ workspaceId: 1, contactId: 1, createdAt: -1 });
   await c.instances.createIndex({ workspaceId: 1, flowId: 1, createdAt: -1 });
   // Recovery: running instances whose step was interrupted.
