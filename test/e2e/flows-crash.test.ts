@@ -4,6 +4,8 @@
  * each restart the contact gets every welcome message exactly once, or an `unknown` record for
  * the one interrupted mid-send, never a duplicate.
  */
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return --
+   JSON bodies of HTTP responses: the assertions check them. */
 import { ChannelUser, TestChannel } from '../../bot/cli/channel';
 import { openTestDb, testServerUri, type TestDb } from '../support/db';
 import { eventually, flowTexts } from '../support/flowWait';
@@ -76,13 +78,13 @@ test('killed mid-wait and between send and record: each welcome message once or 
   await p1.exited;
 
   // 2. Between send and record: the channel receives "Tip of the day" and never answers; we kill.
-  let p2: Started | undefined;
+  const box: { p2?: Started } = {};
   channel.hold((a) => /^Tip of the day/.test(a.text ?? ''));
   channel.onActivity((a) => {
-    if (/^Tip of the day/.test(a.text ?? '')) p2?.child.kill('SIGKILL');
+    if (/^Tip of the day/.test(a.text ?? '')) box.p2?.child.kill('SIGKILL');
   });
-  p2 = await start();
-  await p2.exited;
+  box.p2 = await start();
+  await box.p2.exited;
   channel.hold();
   expect(flowTexts(channel, kim.conversationId, WELCOME)).toHaveLength(2);
 

@@ -5,6 +5,8 @@
  * the rest into `skipped` steps; leaving a segment stops re-engagement before its next message;
  * the REST API lists, binds, explains and cancels, and refuses bad input without changing anything.
  */
+/* eslint-disable @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return --
+   JSON bodies of HTTP responses: the assertions check them. */
 import { ChannelUser, TestChannel } from '../../bot/cli/channel';
 import type { App } from '../../src/app';
 import { apiClient, startTestApp, stopTestApp, TEST_API_KEY } from '../support/app';
@@ -34,7 +36,10 @@ beforeAll(async () => {
     AGENDA_PROCESS_EVERY_MS: '100',
   });
   channel = await TestChannel.start();
-  const created = await api('POST', '/segments', { name: 'New This Week', rule: 'createdAt within last 7 days' });
+  const created = await api('POST', '/segments', {
+    name: 'New This Week',
+    rule: 'createdAt within last 7 days',
+  });
   expect(created.status).toBe(201);
 });
 afterAll(async () => {
@@ -58,7 +63,9 @@ test('a contact created now enters "New This Week" and receives the three welcom
   const [inst] = await instancesOf(await contactIdOf('ann'));
   expect(inst).toMatchObject({ flowId: 'welcome', status: 'done', state: 'offer' });
   const explained = (await api('GET', `/flows/instances/${encodeURIComponent(inst!.id)}`)).body;
-  expect(explained.history[0].detail).toMatch(/^entered "New This Week" at .* \(transition .*, cause contact\)$/);
+  expect(explained.history[0].detail).toMatch(
+    /^entered "New This Week" at .* \(transition .*, cause contact\)$/,
+  );
   expect(explained.steps.map((s: any) => [s.action, s.status])).toEqual([
     ['sendMessage', 'sent'],
     ['sendMessage', 'sent'],
@@ -124,8 +131,18 @@ test('leaving the segment stops re-engagement before its next message', async ()
 
 test('REST: flows with their bindings; bad bindings are 400s that change nothing; disable; cancel', async () => {
   const flows = (await api('GET', '/flows')).body.items as Record<string, any>[];
-  expect(flows.map((f) => f.id)).toEqual(['welcome', 'reengagement', 'retention', 'vip-onboarding', 'sales-follow-up']);
-  expect(flows[0]!.bindings[0]).toMatchObject({ segmentName: 'New This Week', on: 'entered', reentry: { kind: 'once' } });
+  expect(flows.map((f) => f.id)).toEqual([
+    'welcome',
+    'reengagement',
+    'retention',
+    'vip-onboarding',
+    'sales-follow-up',
+  ]);
+  expect(flows[0]!.bindings[0]).toMatchObject({
+    segmentName: 'New This Week',
+    on: 'entered',
+    reentry: { kind: 'once' },
+  });
   expect((await api('POST', '/segments', { name: 'Rest', rule: 'tag = "rest"' })).status).toBe(201);
   expect((await api('POST', '/flows/bindings', { flow: 'retention', segment: 'Rest' })).status).toBe(201);
   const before = (await api('GET', '/flows/bindings')).body.items.length;
@@ -141,7 +158,10 @@ test('REST: flows with their bindings; bad bindings are 400s that change nothing
   ];
   for (const [body, code] of bad) {
     const r = await api('POST', '/flows/bindings', body);
-    expect([r.status, r.body.error.code]).toEqual([code === 'NOT_FOUND' ? 404 : code === 'CONFLICT' ? 409 : 400, code]);
+    expect([r.status, r.body.error.code]).toEqual([
+      code === 'NOT_FOUND' ? 404 : code === 'CONFLICT' ? 409 : 400,
+      code,
+    ]);
   }
   expect((await api('GET', '/flows/bindings')).body.items).toHaveLength(before);
   expect((await api('GET', '/flows/instances')).status).toBe(400);
@@ -149,9 +169,14 @@ test('REST: flows with their bindings; bad bindings are 400s that change nothing
 
   // A binding with a dwell: the instance waits, then a cancel ends it before it starts.
   const vip = await api('POST', '/segments', { name: 'Tagged VIP', rule: 'tag = "vip2"' });
-  const b = await api('POST', '/flows/bindings', { flow: 'vip-onboarding', segment: vip.body._id, dwell: '1d' });
+  const b = await api('POST', '/flows/bindings', {
+    flow: 'vip-onboarding',
+    segment: vip.body._id,
+    dwell: '1d',
+  });
   expect(b.body).toMatchObject({ segmentId: vip.body._id, dwellMs: 86_400_000, enabled: true });
-  const id = (await api('POST', '/contacts', { name: 'Dee', email: 'dee@example.com', tags: ['vip2'] })).body._id;
+  const id = (await api('POST', '/contacts', { name: 'Dee', email: 'dee@example.com', tags: ['vip2'] })).body
+    ._id;
   const [inst] = await eventually(
     async () => (await instancesOf(id)).filter((i) => i.flowId === 'vip-onboarding'),
     (l) => l.length === 1,

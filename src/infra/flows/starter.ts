@@ -128,6 +128,11 @@ export async function recordStart(c: FlowCollections, inst: FlowInstance, at: Da
       { $inc: { started: 1 }, $max: { lastStartedAt: at }, $setOnInsert: { workspaceId: inst.workspaceId } },
       { upsert: true },
     );
-  // Two first upserts at once: one inserts, the other gets a duplicate key and updates instead.
-  await write().catch((err: unknown) => (isDuplicateKey(err) ? write() : Promise.reject(err)));
+  try {
+    await write();
+  } catch (err) {
+    // Two first upserts at once: one inserts, the other gets a duplicate key and updates instead.
+    if (!isDuplicateKey(err)) throw err;
+    await write();
+  }
 }

@@ -8,7 +8,7 @@
  * repeated, and timer jobs from the lost attempt find the revision moved on and do nothing.
  */
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { flowById, isEffect, zoneOrUtc, type FlowFacts } from '../../../flows';
+import { flowById, isEffect, zoneOrUtc, type FlowContext, type FlowFacts } from '../../../flows';
 import type { Contact } from '../../domain/contacts/types';
 import type { Logger } from '../logger';
 import type { EffectRunner } from './effects';
@@ -131,7 +131,7 @@ export class FlowStepper {
     } else {
       const restored = m.resolveState(JSON.parse(inst.snapshot ?? '{}') as never);
       const [fresh] = transition(m, restored, { type: 'flow.facts', facts });
-      [snap, actions] = transition(m, fresh, { type: timer.eventType } as never);
+      [snap, actions] = transition(m, fresh, { type: timer.eventType });
     }
     const history: HistoryEntry[] = [];
     const timers = inst.timers.filter((t) => t !== timer);
@@ -178,10 +178,8 @@ export class FlowStepper {
     const done = snap.status === 'done';
     if (done) history.push({ at: now, kind: 'done', detail: `finished in ${JSON.stringify(snap.value)}` });
     // Facts about the contact are refreshed on every step: never stored.
-    const stored = {
-      ...snap,
-      context: { ...snap.context, facts: { ...snap.context.facts, contact: undefined } },
-    };
+    const ctx = snap.context as FlowContext;
+    const stored = { ...snap, context: { ...ctx, facts: { ...ctx.facts, contact: undefined } } };
     const res = await this.d.c.instances.updateOne(
       { _id: inst._id, rev: inst.rev }, // every status change bumps rev
       {

@@ -36,7 +36,7 @@ test.each([
   ['America/New_York', '2026-03-03T15:00:00.000Z'], // 10:00 EST = 15:00 UTC (15:30 UTC is 10:30 there)
   ['Asia/Tokyo', '2026-03-03T01:00:00.000Z'], // 00:30 JST now → 10:00 JST the same local day
   ['Not/AZone', '2026-03-03T10:00:00.000Z'], // unknown zone → UTC
-])('re-engagement nudges at 10:00 in the contact\'s zone (%s)', (zone, expected) => {
+])("re-engagement nudges at 10:00 in the contact's zone (%s)", (zone, expected) => {
   const sim = new FlowSimulator(machine('reengagement'), T0, facts([], zone));
   sim.advance(2 * DAY);
   expect(iso(sim.effects[0]!.at)).toBe(expected);
@@ -97,7 +97,9 @@ test('every flow names templates that exist in its catalogue entry, and only tho
   for (const f of FLOWS) {
     const sim = new FlowSimulator(f.machine, T0, facts(['At Risk'], 'UTC', { openDeals: 1 }));
     sim.advance(30 * DAY);
-    const used = sim.effects.flatMap((e) => (e.type === 'sendMessage' ? [(e.params as { template: string }).template] : []));
+    const used = sim.effects.flatMap((e) =>
+      e.type === 'sendMessage' ? [(e.params as { template: string }).template] : [],
+    );
     for (const t of used) expect(f.templates).toContain(t);
   }
 });

@@ -5,7 +5,11 @@ import type { ReentryPolicy } from '../../../flows';
 const DAY = 86_400_000;
 const NOW = 100 * DAY;
 const none: PriorInstances = { started: 0, lastStartedAt: null, running: false };
-const ranAgo = (ms: number, started = 1): PriorInstances => ({ started, lastStartedAt: NOW - ms, running: false });
+const ranAgo = (ms: number, started = 1): PriorInstances => ({
+  started,
+  lastStartedAt: NOW - ms,
+  running: false,
+});
 const once: ReentryPolicy = { kind: 'once' };
 const every: ReentryPolicy = { kind: 'every' };
 const week: ReentryPolicy = { kind: 'cooldown', ms: 7 * DAY };
@@ -20,7 +24,13 @@ test.each<[string, ReentryPolicy, PriorInstances, boolean, RegExp | null]>([
   ['cooldown: 6 days ago', week, ranAgo(6 * DAY), false, /less than 7d ago/],
   ['cooldown: exactly 7 days ago', week, ranAgo(7 * DAY), true, null],
   ['cooldown: 8 days ago, ran 5 times', week, ranAgo(8 * DAY, 5), true, null],
-  ['once: running (dwelling) and never finished', once, { started: 0, lastStartedAt: null, running: true }, false, null],
+  [
+    'once: running (dwelling) and never finished',
+    once,
+    { started: 0, lastStartedAt: null, running: true },
+    false,
+    null,
+  ],
 ])('%s → %s', (_, policy, prior, start, reason) => {
   const d = mayStart(policy, prior, NOW);
   expect(d.start).toBe(start);

@@ -31,7 +31,7 @@ export class FlowSimulator {
   }
 
   get state(): unknown {
-    return this.snap.value;
+    return this.snap.value as unknown;
   }
 
   get done(): boolean {
@@ -49,7 +49,7 @@ export class FlowSimulator {
       this.now = next.due;
       const restored = this.machine.resolveState(JSON.parse(JSON.stringify(this.snap)) as never);
       const [fresh] = transition(this.machine, restored, { type: 'flow.facts', facts: this.factsAt() });
-      const [s, actions] = transition(this.machine, fresh, { type: next.type } as never);
+      const [s, actions] = transition(this.machine, fresh, { type: next.type });
       this.snap = s;
       this.apply(actions);
     }
@@ -65,7 +65,8 @@ export class FlowSimulator {
       if (isEffect(a.type)) this.effects.push({ at: this.now, type: a.type, params: a.params });
       else if (a.type === 'xstate.raise') {
         const p = a.params as { event: { type: string }; id: string; delay?: number };
-        if (p.delay !== undefined) this.timers.push({ id: p.id, type: p.event.type, due: this.now + p.delay });
+        if (p.delay !== undefined)
+          this.timers.push({ id: p.id, type: p.event.type, due: this.now + p.delay });
       } else if (a.type === 'xstate.cancel') {
         const id = (a.params as { sendId: string }).sendId;
         this.timers = this.timers.filter((t) => t.id !== id);
