@@ -154,6 +154,15 @@ export class FlowRuntime {
       .limit(200)
       .toArray();
     for (const s of stuck) this.kick(s.workspaceId, s._id);
+    // A dwell whose job was never scheduled (a crash between the insert and the schedule).
+    const overdue = await this.c.instances
+      .find(
+        { status: 'dwelling', dwellUntil: { $lt: new Date(Date.now() - this.o.lockMs) } },
+        { projection: { workspaceId: 1 } },
+      )
+      .limit(200)
+      .toArray();
+    for (const s of overdue) await this.onDwell({ workspaceId: s.workspaceId, instanceId: s._id });
     return 0;
   }
 

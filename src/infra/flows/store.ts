@@ -123,5 +123,6 @@ export async function ensureFlowIndexes(c: FlowCollections): Promise<void> {
   await c.instances.createIndex({ workspaceId: 1, flowId: 1, createdAt: -1 });
   // Recovery: running instances whose step was interrupted.
   await c.instances.createIndex({ status: 1, rev: 1, updatedAt: 1 });
+  await c.instances.createIndex({ status: 1, dwellUntil: 1 });
   await c.steps.createIndex({ instanceId: 1, startedAt: 1 });
 }
