@@ -123,7 +123,7 @@ export class FlowAdmin {
   async cancel(ws: string, id: string, by: string): Promise<InstanceView> {
     const inst = await this.flows.c.instances.findOne({ _id: id, workspaceId: ws });
     if (!inst) throw new NotFoundError('flow instance', id);
-    if (inst.status !== 'running' && inst.status !== 'dwelling')
+    if (!['pending', 'running', 'dwelling'].includes(inst.status))
       throw new ValidationError(
         `The instance has already ended (${inst.status})`,
         { status: inst.status },

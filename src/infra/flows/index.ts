@@ -87,7 +87,7 @@ export class FlowRuntime {
     );
   }
 
-  /** Starts the recovery loop (instances whose first step a crash interrupted). */
+  /** Starts the recovery loop (instances whose admission or first step a crash interrupted). */
   start(): void {
     this.loop = startLoop('flow-recovery', this.o.recoverEveryMs ?? 5000, () => this.recover(), this.o.log);
   }
@@ -110,7 +110,21 @@ export class FlowRuntime {
   }
 
   private kick(ws: string, id: string): void {
-    this.pool.push(id, () => this.stepper.start(ws, id));
+    this.pool.push(id, () => this.advance(ws, id));
+  }
+
+  /** A pending instance is admitted (policy, dwell); a running one that never stepped takes its first step. */
+  private async advance(ws: string, id: string): Promise<void> {
+    const inst = await this.c.instances.findOne(
+      { _id: id, workspaceId: ws },
+      { projection: { status: 1, rev: 1, bindingId: 1 } },
+    );
+    if (!inst) return;
+    if (inst.status === 'pending') {
+      const binding = (await this.bindings.enabled(ws)).find((b) => b._id === inst.bindingId);
+      if ((await this.starter.admit(ws, id, binding)) !== 'running') return;
+    } else if (inst.status !== 'running' || inst.rev !== 0) return;
+    await this.stepper.start(ws, id);
   }
 
   private async onWake(d: WakeJobData): Promise<void> {
@@ -150,7 +164,10 @@ export class FlowRuntime {
   private async recover(): Promise<number> {
     const before = new Date(this.o.clock().getTime() - this.o.lockMs);
     const stuck = await this.c.instances
-      .find({ status: 'running', rev: 0, updatedAt: { $lt: before } }, { projection: { workspaceId: 1 } })
+      .find(
+        { status: { $in: ['pending', 'running'] }, rev: 0, updatedAt: { $lt: before } },
+        { projection: { workspaceId: 1 } },
+      )
       .limit(200)
       .toArray();
     for (const s of stuck) this.kick(s.workspaceId, s._id);
@@ -190,7 +207,7 @@ export class FlowRuntime {
     if (res.modifiedCount === 0) {
       // It moved on meanwhile (a step): read it again and retry once, unless it has ended.
       const fresh = await this.c.instances.findOne({ _id: inst._id });
-      if (fresh && fresh.rev !== inst.rev && (fresh.status === 'running' || fresh.status === 'dwelling'))
+      if (fresh && fresh.rev !== inst.rev && ['pending', 'running', 'dwelling'].includes(fresh.status))
         return this.stopInstance(fresh, status, why);
       return false;
     }

@@ -59,6 +59,7 @@ const STEP_FIELDS = {
   rev: 1,
   timers: 1,
   startedAt: 1,
+  lockUntil: 1,
 } as const;
 
 export class FlowStepper {
@@ -83,25 +84,8 @@ export class FlowStepper {
     pick: (inst: FlowInstance) => PendingTimer | null | false,
   ): Promise<StepResult> {
     const now = this.d.clock();
-    // Leases use the real clock (the flow clock may be simulated); projected: see allocatePositions.
-    const real = Date.now();
-    const inst = await this.d.c.instances.findOneAndUpdate(
-      {
-        _id: id,
-        workspaceId: ws,
-        status: 'running',
-        $or: [{ lockUntil: null }, { lockUntil: { $lt: new Date(real) } }],
-      },
-      { $set: { lockUntil: new Date(real + this.d.lockMs) } },
-      { returnDocument: 'after', projection: STEP_FIELDS },
-    );
-    if (!inst) {
-      const exists = await this.d.c.instances.findOne(
-        { _id: id, workspaceId: ws },
-        { projection: { status: 1 } },
-      );
-      return exists?.status === 'running' ? 'busy' : 'gone';
-    }
+    const inst = await this.claim(ws, id);
+    if (inst === 'busy' || inst === 'gone') return inst;
     const timer = pick(inst);
     if (timer === false) {
       await this.release(inst);
@@ -166,6 +150,24 @@ export class FlowStepper {
       }
     }
     return this.persist(inst, snap, timers, history);
+  }
+
+  /**
+   * Leases the instance: read it by `{_id, workspaceId}`, then a compare-and-set on
+   * `{_id, rev, lockUntil}` as read (both exact unique indexes: no scan on mongo-java-server).
+   * Leases use the real clock (the flow clock may be simulated).
+   */
+  private async claim(ws: string, id: string): Promise<FlowInstance | 'busy' | 'gone'> {
+    const inst = await this.d.c.instances.findOne({ _id: id, workspaceId: ws }, { projection: STEP_FIELDS });
+    if (!inst || inst.status !== 'running') return 'gone';
+    const real = Date.now();
+    if (inst.lockUntil && inst.lockUntil.getTime() > real) return 'busy';
+    const until = new Date(real + this.d.lockMs);
+    const res = await this.d.c.instances.updateOne(
+      { _id: id, rev: inst.rev, lockUntil: inst.lockUntil ?? null },
+      { $set: { lockUntil: until } },
+    );
+    return res.modifiedCount === 1 ? { ...inst, lockUntil: until } : 'busy';
   }
 
   private async persist(

@@ -22,7 +22,9 @@ export interface FlowBinding extends BindingSpec {
   updatedAt: Date;
 }
 
-export type InstanceStatus = 'dwelling' | 'running' | 'done' | 'cancelled' | 'dropped' | 'failed';
+/** pending → (skipped | dwelling → (running | dropped) | running) → done | cancelled | failed. */
+export type InstanceStatus =
+  'pending' | 'skipped' | 'dwelling' | 'running' | 'done' | 'cancelled' | 'dropped' | 'failed';
 
 export interface HistoryEntry {
   at: Date;
@@ -57,7 +59,7 @@ export interface FlowInstance {
   nextWakeAt: Date | null;
   /** When the dwell ends (dwelling only). */
   dwellUntil: Date | null;
-  /** Step lease: one process steps an instance at a time. */
+  /** Step lease: one process steps an instance at a time (`{_id, rev, lockUntil}` is unique: claims hit it). */
   lockUntil: Date | null;
   startedAt: Date | null;
   createdAt: Date;
@@ -119,10 +121,11 @@ export async function ensureFlowIndexes(c: FlowCollections): Promise<void> {
   // mongo-java-server serves them from an index too (it scans for anything else).
   await c.instances.createIndex({ _id: 1, workspaceId: 1 }, { unique: true });
   await c.instances.createIndex({ _id: 1, rev: 1 }, { unique: true });
+  await c.instances.createIndex({ _id: 1, rev: 1, lockUntil: 1 }, { unique: true });
   await c.instances.createIndex({ workspaceId: 1, contactId: 1, createdAt: -1 });
   await c.instances.createIndex({ workspaceId: 1, flowId: 1, createdAt: -1 });
   // Recovery: running instances whose step was interrupted.
-  await c.instances.createIndex({ status: 1, rev: 1, updatedAt: 1 });
+  await c.instances.createIndex({ status: 1, updatedAt: 1 });
   await c.instances.createIndex({ status: 1, dwellUntil: 1 });
   await c.steps.createIndex({ instanceId: 1, startedAt: 1 });
 }

@@ -27,10 +27,10 @@ afterAll(async () => {
 type Step = ['enter' | 'exit' | 'wait', number?];
 test.each<[string, Record<string, unknown>, Step[], string[]]>([
   [
-    'once: a second entry starts nothing',
+    'once: a second entry is skipped',
     { reentry: 'once' },
     [['enter'], ['exit'], ['wait', 10 * DAY], ['enter']],
-    ['done'],
+    ['done', 'skipped'],
   ],
   [
     'every: each entry after the last ended starts one',
@@ -45,21 +45,21 @@ test.each<[string, Record<string, unknown>, Step[], string[]]>([
     ['done', 'done'],
   ],
   [
-    'cooldown 7d: not after 3 days',
+    'cooldown 7d: skipped after 3 days',
     { reentry: 'cooldown', cooldown: '7d' },
     [['enter'], ['exit'], ['wait', 3 * DAY], ['enter']],
-    ['done'],
+    ['done', 'skipped'],
   ],
-  ['dwell: still in after the dwell → starts', { reentry: 'every', dwell: '3d' }, [['enter']], ['done']],
+  ['dwell: still in after the dwell → starts', { reentry: 'every', dwell: 12 }, [['enter']], ['done']],
   [
     'dwell: left before it ended → dropped',
-    { reentry: 'every', dwell: '3d' },
+    { reentry: 'every', dwell: 12 },
     [['enter'], ['exit']],
     ['dropped'],
   ],
   [
     'dwell: flapping in and out → one dropped, nothing else',
-    { reentry: 'every', dwell: '3d' },
+    { reentry: 'every', dwell: 12 },
     [['enter'], ['exit'], ['enter'], ['exit']],
     ['dropped'],
   ],
@@ -76,7 +76,7 @@ test.each<[string, Record<string, unknown>, Step[], string[]]>([
         binding.reentry === 'cooldown'
           ? { kind: 'cooldown', ms: 7 * DAY }
           : { kind: binding.reentry as 'once' | 'every' },
-      dwellMs: binding.dwell ? 3 * DAY : 0, // 120 ms real: the exits below land within it
+      dwellMs: binding.dwell ? (binding.dwell as number) * DAY : 0, // 480 ms real: the moves below land within it
     },
     seg._id,
   );
@@ -91,9 +91,12 @@ test.each<[string, Record<string, unknown>, Step[], string[]]>([
   }
   const final = await eventually(
     () => h.instancesOf(id),
-    (l) => l.length === statuses.length && l.every((i) => i.status !== 'running' && i.status !== 'dwelling'),
+    (l) =>
+      l.length === statuses.length && l.every((i) => !['pending', 'running', 'dwelling'].includes(i.status)),
   );
   expect(final.map((i) => i.status)).toEqual(statuses);
+  const skipped = final.find((i) => i.status === 'skipped');
+  if (skipped) expect(skipped.history.at(-1)!.detail).toMatch(/re-entry policy/);
   const messages = h.sent.filter((s) => s.contactId === id);
   expect(messages).toHaveLength(statuses.filter((s) => s === 'done').length);
 });
