@@ -64,6 +64,7 @@ const schema = z.object({
     .max(1, { error: 'a number from 0.000001 to 1' })
     .default(1),
   FLOW_LOCK_MS: int(500, 3_600_000).default(30_000),
+  FLOWS_BUILT_IN: z.enum(['true', 'false'], { error: 'true or false' }).default('true'),
 });
 
 export interface Config {
@@ -103,6 +104,8 @@ export interface Config {
     timeScale: number;
     /** Step lease and Agenda lock of flow jobs: how soon another process retries after a crash. */
     lockMs: number;
+    /** Install the five built-in bindings for the bot's workspace at start-up. */
+    builtIn: boolean;
   };
   projectRoot: string;
   version: string;
@@ -151,7 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       templatesDir: path.resolve(e.TEMPLATES_DIR),
       personalisation: e.BOT_PERSONALISATION === 'true',
     }),
-    flows: Object.freeze({ timeScale: e.FLOW_TIME_SCALE, lockMs: e.FLOW_LOCK_MS }),
+    flows: Object.freeze({
+      timeScale: e.FLOW_TIME_SCALE,
+      lockMs: e.FLOW_LOCK_MS,
+      builtIn: e.FLOWS_BUILT_IN === 'true',
+    }),
     projectRoot: PROJECT_ROOT,
     version: readVersion(),
   });

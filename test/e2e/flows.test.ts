@@ -34,6 +34,7 @@ beforeAll(async () => {
     FLOW_TIME_SCALE: String(SCALE),
     FLOW_LOCK_MS: '2000',
     AGENDA_PROCESS_EVERY_MS: '100',
+    FLOWS_BUILT_IN: 'true',
   });
   channel = await TestChannel.start();
   const created = await api('POST', '/segments', {

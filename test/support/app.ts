@@ -13,6 +13,8 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     DB_NAME: `e2e_${name}_${process.pid}`,
     PORT: '0',
     LOG_LEVEL: 'silent',
+    // The built-in flows message contacts proactively; only the workflow tests want that.
+    FLOWS_BUILT_IN: 'false',
     ...env,
   });
   return startApp(config, pino({ level: 'silent' }), 'test');

@@ -47,7 +47,7 @@ export async function createFlows(config: Config, p: FlowParts): Promise<FlowRun
     log: p.log.child({ component: 'flows' }),
   });
   await flows.ensureIndexes();
-  await flows.bindings.ensureBuiltIns(config.bot.workspaceId);
+  if (config.flows.builtIn) await flows.bindings.ensureBuiltIns(config.bot.workspaceId);
   flows.defineJobs();
   p.membership.dispatcher.subscribe('flows', (t) => flows.starter.onTransition(t));
   return flows;
