@@ -57,9 +57,9 @@ test('a contact created now enters "New This Week" and receives the three welcom
     4 * DAY_MS + 5000,
   );
   expect(got).toEqual([
-    'Welcome, ann! Thanks for joining us. Type "help" any time to see what I can do.',
+    'Welcome, ann! Thanks for joining us. Type "help" any time.',
     'Tip of the day: type "offers" to see the best offer for you today.',
-    'One last thing, ann: if you ever want to talk to a person, just type "agent".',
+    'One last thing, ann: to talk to a person, just type "agent".',
   ]);
   const [inst] = await instancesOf(await contactIdOf('ann'));
   expect(inst).toMatchObject({ flowId: 'welcome', status: 'done', state: 'offer' });
