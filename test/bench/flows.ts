@@ -53,7 +53,13 @@ async function enterAll(db: Db, n: number, segmentId: string, at: Date): Promise
 
 async function flowsRound(db: Db, n: number): Promise<Result> {
   const h = new FlowHarness();
-  await h.start(db, { timeScale: DAY_SCALED_MS / DAY, lockMs: 30_000, processEveryMs: 200, concurrency: 16 });
+  await h.start(db, {
+    timeScale: DAY_SCALED_MS / DAY,
+    lockMs: 30_000,
+    processEveryMs: 200,
+    concurrency: 16,
+    recoverEveryMs: 5000,
+  });
   try {
     const seg = h.addSegment('Bench');
     await h.runtime.bindings.create(

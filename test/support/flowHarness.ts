@@ -34,7 +34,13 @@ export class FlowHarness {
 
   async start(
     db: Db,
-    opts: { timeScale: number; lockMs?: number; processEveryMs?: number; concurrency?: number },
+    opts: {
+      timeScale: number;
+      lockMs?: number;
+      processEveryMs?: number;
+      concurrency?: number;
+      recoverEveryMs?: number;
+    },
   ) {
     const log = pino({ level: 'silent' });
     this.scheduler = createScheduler(db, {
@@ -71,7 +77,7 @@ export class FlowHarness {
       lockMs: opts.lockMs ?? 1000,
       log,
       concurrency: opts.concurrency,
-      recoverEveryMs: 200,
+      recoverEveryMs: opts.recoverEveryMs ?? 200,
     });
     await this.runtime.ensureIndexes();
     this.runtime.defineJobs();
