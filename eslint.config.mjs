@@ -13,6 +13,40 @@ export default tseslint.config(
     },
   },
   {
+    // Flows are pure machines: effects, clocks and storage are the runtime's (DESIGN §3.6).
+    files: ['flows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*', 'fs', 'fs/*', 'http', 'https', 'net', 'child_process', 'worker_threads'],
+              message: 'flows/ is pure: no I/O modules.',
+            },
+            {
+              group: [
+                'mongodb',
+                'mongoose',
+                'agenda',
+                '@agendajs/*',
+                'botbuilder',
+                'restify',
+                'pino',
+                'handlebars',
+              ],
+              message: 'flows/ is pure: the runtime (src/infra/flows) does I/O.',
+            },
+            {
+              group: ['**/infra/**', '**/bot/**', '**/api/**', '**/app'],
+              message: 'flows/ may import pure code only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -35,6 +35,11 @@ import { scheduleSnapshots } from './infra/reports/snapshots';
 import { SegmentRepo } from './infra/repos/segments';
 import { createScheduler, type Scheduler } from './infra/scheduler';
 import { recordStartup } from './infra/startups';
+import { registerFlowRoutes } from './api/flows';
+import { createFlows } from './infra/flows/create';
+import type { FlowRuntime } from './infra/flows';
+import { FlowAdmin } from './infra/flows/admin';
+import { createFlowCommandHandler } from '../bot/admin/flows';
 
 export interface App {
   port: number;
@@ -49,6 +54,8 @@ export interface App {
   /** The bot: adapter, turn logic, roles, conversation references, proactive sender. */
   bot: Bot;
   campaigns: Campaigns;
+  /** Workflows: bindings, instances, the stepper. */
+  flows: FlowRuntime;
   stop(): Promise<void>;
 }
 
@@ -99,8 +106,6 @@ export async function startApp(
     const metrics = new Metrics({ botPath: MESSAGES_PATH, db, probes: reports.queries });
     metrics.watchDatabase(conn.getClient(), (listener) => conn.on('error', listener));
     membership.dispatcher.subscribe('metrics', metrics.onTransition);
-    membership.start();
-    cleanups.push(() => membership.stop());
     const core = await createCoreServices(db, {
       adminApiKey: config.adminApiKey,
       listener: membership.engine,
@@ -139,6 +144,7 @@ export async function startApp(
     // The bot after the core services: its pipeline resolves contacts and records conversations.
     // Human handoff runs before the built-in handlers: a live conversation's messages are the agent's.
     let handoff: HandoffModule | undefined;
+    let flowAdmin: FlowAdmin | undefined;
     const bot = await createBot({
       config: config.bot,
       db,
@@ -157,7 +163,14 @@ export async function startApp(
           timeoutMs: config.bot.handoffTimeoutMs,
           log,
         });
-        return [handoff.handler];
+        const flowCommands = createFlowCommandHandler({
+          admin: () => {
+            if (!flowAdmin) throw new Error('flows: the runtime is not ready yet');
+            return flowAdmin;
+          },
+          contacts: core.contactRepo,
+        });
+        return [handoff.handler, flowCommands];
       },
     });
     late.proactive = bot.proactive;
@@ -170,6 +183,21 @@ export async function startApp(
     const handoffIdle = handoff!;
     cleanups.push(() => handoffIdle.idle()); // agent notices still on their way
     await scheduleSnapshots(scheduler.agenda, reports.snapshots, log.child({ component: 'reports' }));
+    const flows = await createFlows(config, {
+      db,
+      scheduler,
+      segmentRepo,
+      membership,
+      core,
+      bot,
+      handoff: handoff!,
+      log,
+    });
+    // Dispatch only once every subscriber (flows) is in place: a transition is delivered once per cursor.
+    membership.start();
+    cleanups.push(() => membership.stop());
+    flows.start();
+    cleanups.push(() => flows.stop());
     // Start processing jobs only once every job is defined.
     await scheduler.start();
     cleanups.push(() => scheduler.stop(config.shutdownTimeoutMs));
@@ -196,6 +224,7 @@ export async function startApp(
     registerCoreRoutes(server, core, () => draining);
     registerSegmentRoutes(server, { segments, membership });
     registerReportRoutes(server, reports);
+    registerFlowRoutes(server, { flows, segments });
     registerCampaignRoutes(server, { campaigns: campaigns.service, deliveries: campaigns.deliveries });
     registerOpenApi(server, config.version);
     registerConsole(server, config.projectRoot);
@@ -237,6 +266,7 @@ export async function startApp(
       server,
       bot,
       campaigns,
+      flows,
       stop: () => (stopping ??= cleanup()),
     };
   } catch (err) {

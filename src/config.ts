@@ -66,6 +66,13 @@ const schema = z.object({
   CAMPAIGN_LOCK_MS: int(1000, 3_600_000).default(10_000),
   CAMPAIGN_CONCURRENCY: int(1, 256).default(32),
   METRICS_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  FLOW_TIME_SCALE: z.coerce
+    .number({ error: 'a number from 0.000001 to 1' })
+    .min(0.000001, { error: 'a number from 0.000001 to 1' })
+    .max(1, { error: 'a number from 0.000001 to 1' })
+    .default(1),
+  FLOW_LOCK_MS: int(500, 3_600_000).default(30_000),
+  FLOWS_BUILT_IN: z.enum(['true', 'false'], { error: 'true or false' }).default('true'),
 });
 
 export interface Config {
@@ -113,6 +120,15 @@ export interface Config {
     lockMs: number;
     /** Messages in flight at once per run (the send rate is the other limit). */
     concurrency: number;
+  };
+  /** Workflows (DESIGN §3.6). */
+  flows: {
+    /** Multiplies every flow wait and binding dwell: 1 in production, tiny in tests and demos. */
+    timeScale: number;
+    /** Step lease and Agenda lock of flow jobs: how soon another process retries after a crash. */
+    lockMs: number;
+    /** Install the five built-in bindings for the bot's workspace at start-up. */
+    builtIn: boolean;
   };
   projectRoot: string;
   version: string;
@@ -168,6 +184,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       sendTimeoutMs: e.PROACTIVE_SEND_TIMEOUT_MS,
     }),
     campaigns: Object.freeze({ lockMs: e.CAMPAIGN_LOCK_MS, concurrency: e.CAMPAIGN_CONCURRENCY }),
+    flows: Object.freeze({
+      timeScale: e.FLOW_TIME_SCALE,
+      lockMs: e.FLOW_LOCK_MS,
+      builtIn: e.FLOWS_BUILT_IN === 'true',
+    }),
     projectRoot: PROJECT_ROOT,
     version: readVersion(),
   });

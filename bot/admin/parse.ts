@@ -6,6 +6,7 @@
  */
 import { CAMPAIGN_USAGE, parseCampaignCommand, type CampaignCommand } from './campaigns';
 import { parseReport, type ReportCommand } from './report';
+import { FLOW_USAGE } from './flowParse';
 
 export type AdminCommand =
   | { kind: 'help' }
@@ -43,7 +44,7 @@ export const USAGE = {
   'report.compare': '/report compare "<a>" "<b>"',
 } as const satisfies Record<AdminCommand['kind'], string>;
 
-export const ALL_USAGE = `Admin commands:\n${Object.values(USAGE).join('\n')}\nExample: /segment create "VIP Customers" where lifetimeValue > 5000 OR tag = "VIP"`;
+export const ALL_USAGE = `Admin commands:\n${[...Object.values(USAGE), ...Object.values(FLOW_USAGE)].join('\n')}\nExample: /segment create "VIP Customers" where lifetimeValue > 5000 OR tag = "VIP"`;
 
 /** True for text that is meant as a command (starts with a slash). */
 export const isCommand = (text: string | undefined): boolean => (text ?? '').trimStart().startsWith('/');

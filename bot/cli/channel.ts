@@ -24,6 +24,7 @@ export class TestChannel {
   readonly received: WireActivity[] = [];
   private readonly listeners: ((a: WireActivity) => void)[] = [];
   private nextId = 1;
+  private holdIf: ((a: WireActivity) => boolean) | undefined;
 
   private constructor(
     private readonly server: Server,
@@ -47,6 +48,14 @@ export class TestChannel {
     this.listeners.push(listener);
   }
 
+  /**
+   * Activities matching `pred` are recorded and then never answered, as if the connector hung:
+   * crash tests kill the bot while it waits for the answer. No argument: answer everything again.
+   */
+  hold(pred?: (a: WireActivity) => boolean): void {
+    this.holdIf = pred;
+  }
+
   /** What arrived for one conversation, from position `from` on. */
   receivedIn(conversationId: string, from = 0): WireActivity[] {
     return this.received.slice(from).filter((a) => a.conversation?.id === conversationId);
@@ -68,6 +77,7 @@ export class TestChannel {
       activity.conversation ??= { id: decodeURIComponent(m[1] ?? '') };
       this.received.push(activity);
       for (const l of this.listeners) l(activity);
+      if (this.holdIf?.(activity)) return;
       answer(res, 200, { id: `channel-${this.nextId++}` });
     } catch {
       answer(res, 400, { error: { code: 'BadRequest', message: 'expected a JSON activity' } });

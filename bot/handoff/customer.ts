@@ -8,7 +8,7 @@ import type { Handoff } from '../../src/infra/repos/handoffs';
 import type { TurnInfo } from '../contracts';
 import { asksForPerson, isCustomerEnd } from './intent';
 import type { HandoffParts } from './parts';
-import { orderQueue, snapshotSegments } from './queue';
+import { orderQueue, snapshotSegments, withVipFlag } from './queue';
 import { agentEndedText, fromCustomer, newRequestText, queuedText, texts } from './texts';
 
 export async function handleCustomer(
@@ -81,7 +81,7 @@ async function request(p: HandoffParts, context: TurnContext, info: TurnInfo): P
   const ws = info.workspaceId;
   const now = p.clock();
   const handoffId = p.repo.newId();
-  const snap = snapshotSegments(info.segments);
+  const snap = withVipFlag(snapshotSegments(info.segments), info.contact);
   const timeoutJobId = await p.timeouts.schedule(new Date(now.getTime() + p.timeoutMs), {
     workspaceId: ws,
     handoffId,

@@ -16,13 +16,16 @@
 import type { TurnContext } from 'botbuilder';
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
+import type { Contact } from '../../src/domain/contacts/types';
 import type { Clock } from '../../src/domain/membership/transitions';
+import type { Segment } from '../../src/domain/segments/types';
 import type { Logger } from '../../src/infra/logger';
 import { HandoffRepo, type Handoff } from '../../src/infra/repos/handoffs';
 import type { ProactiveSender, RoleStore, TurnHandler, TurnInfo } from '../contracts';
 import { handleAgent } from './agent';
 import { handleCustomer } from './customer';
 import { Background, type HandoffParts } from './parts';
+import { requestForContact, type ContactRefs } from './fromFlow';
 import { orderQueue } from './queue';
 import { agendaTimeouts, defineTimeoutJob } from './timeout';
 
@@ -53,6 +56,8 @@ export interface HandoffModule {
   repo: HandoffRepo;
   /** Resolves once agent notifications sent after a turn answered have finished. */
   idle(): Promise<void>;
+  /** Queues a request for a contact outside a turn (a workflow's "start a human handoff" step). */
+  requestFor(refs: ContactRefs, contact: Contact, segments: readonly Segment[]): Promise<boolean>;
 }
 
 export function createHandoff(deps: HandoffDeps): HandoffModule {
@@ -86,5 +91,6 @@ export function createHandoff(deps: HandoffDeps): HandoffModule {
     ensureIndexes: () => parts.repo.ensureIndexes(),
     repo: parts.repo,
     idle: () => parts.background.idle(),
+    requestFor: (refs, contact, segments) => requestForContact(parts, refs, contact, segments),
   };
 }

@@ -41,6 +41,17 @@ export function snapshotSegments(segments: readonly Segment[]): {
   };
 }
 
+/**
+ * A contact the VIP onboarding flow has welcomed (`custom.vipOnboarded`) is routed like a member
+ * of a routing segment, even before or after the segment itself says so.
+ */
+export function withVipFlag<T extends { routing: boolean }>(
+  snap: T,
+  contact: { custom: Record<string, unknown> },
+): T {
+  return contact.custom.vipOnboarded === true ? { ...snap, routing: true } : snap;
+}
+
 /** "45 s", "12 min", "2 h 5 min": how long someone has waited. */
 export function formatWait(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));

@@ -8,6 +8,7 @@ import { benchIngest } from './ingest';
 import { benchDirectLine } from './directline';
 import { benchCampaigns } from './campaigns';
 import { benchRebuild } from './rebuildBench';
+import { benchFlows } from './flows';
 import { benchMembership } from './membership';
 import { benchReports } from './reports';
 import { benchRules } from './rules';
@@ -28,6 +29,7 @@ const BENCHES: Record<string, Bench> = {
   reports: benchReports,
   import: benchImport,
   rebuild: benchRebuild,
+  flows: benchFlows,
 };
 
 function parseArgs(argv: string[]): { only?: string; opts: BenchOptions } {

@@ -15,6 +15,8 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     LOG_LEVEL: 'silent',
     // Tests talk to the bot over loopback with no app id, as admins and agents.
     BOT_ALLOW_UNAUTHENTICATED_ADMINS: 'true',
+    // The built-in flows message contacts proactively; only the workflow tests want that.
+    FLOWS_BUILT_IN: 'false',
     ...env,
   });
   return startApp(config, pino({ level: 'silent' }), 'test');

@@ -1,0 +1,254 @@
+/**
+ * The workflow runtime, assembled (DESIGN §3.6): bindings, the transition subscriber, the stepper
+ * with its Agenda timers, effects through the app's ports, a recovery loop for instances a crash
+ * left unstarted, and the management operations the API and chat use.
+ */
+import type { Agenda } from 'agenda';
+import type { Db } from 'mongodb';
+import type { Contact } from '../../domain/contacts/types';
+import type { Logger } from '../logger';
+import { startLoop, type Loop } from '../loop';
+import type { SegmentRepo } from '../repos/segments';
+import { BindingRepo } from './bindings';
+import { EffectRunner, type EffectPorts } from './effects';
+import { agendaTimers, defineFlowJobs, type DwellJobData } from './jobs';
+import { KeyedPool } from './pool';
+import { FlowStarter } from './starter';
+import { FlowStepper, type WakeJobData } from './stepper';
+import { recordStart } from './starter';
+import { ensureFlowIndexes, flowCollections, type FlowCollections, type FlowInstance } from './store';
+
+export interface FlowRuntimeOptions {
+  agenda: Agenda;
+  segments: Pick<SegmentRepo, 'list' | 'generation'>;
+  ports: EffectPorts;
+  clock: () => Date;
+  /** Multiplies every wait and dwell (FLOW_TIME_SCALE). */
+  timeScale: number;
+  /** Step lease and Agenda lock lifetime (FLOW_LOCK_MS). */
+  lockMs: number;
+  log: Logger;
+  concurrency?: number;
+  recoverEveryMs?: number;
+}
+
+export class FlowRuntime {
+  readonly c: FlowCollections;
+  readonly bindings: BindingRepo;
+  readonly stepper: FlowStepper;
+  readonly starter: FlowStarter;
+  private readonly pool: KeyedPool;
+  private readonly timers;
+  private names = new Map<string, { checkedAt: number; generation: number; keys: Map<string, string> }>();
+  private loop: Loop | undefined;
+
+  constructor(
+    db: Db,
+    private readonly o: FlowRuntimeOptions,
+  ) {
+    this.c = flowCollections(db);
+    this.bindings = new BindingRepo(this.c, o.clock);
+    this.timers = agendaTimers(o.agenda, o.log);
+    this.pool = new KeyedPool(o.concurrency ?? 16, o.log);
+    this.stepper = new FlowStepper({
+      c: this.c,
+      facts: { load: (ws, id) => this.facts(ws, id) },
+      effects: new EffectRunner(this.c, o.ports, o.clock, o.log),
+      timers: this.timers,
+      clock: o.clock,
+      timeScale: o.timeScale,
+      lockMs: o.lockMs,
+      log: o.log,
+    });
+    this.starter = new FlowStarter({
+      c: this.c,
+      bindings: this.bindings,
+      segmentKey: async (ws, id) => (await this.segmentKeys(ws, id)).get(id),
+      kick: (ws, id) => this.kick(ws, id),
+      scheduleDwell: (at, ws, instanceId) => this.timers.scheduleDwell(at, { workspaceId: ws, instanceId }),
+      stop: (inst, why) => this.stopInstance(inst, 'cancelled', `stopped: ${why}`),
+      clock: o.clock,
+      timeScale: o.timeScale,
+      log: o.log,
+    });
+  }
+
+  async ensureIndexes(): Promise<void> {
+    await ensureFlowIndexes(this.c);
+  }
+
+  /** Defines the Agenda jobs: before the scheduler starts, in every process that runs jobs. */
+  defineJobs(): void {
+    defineFlowJobs(
+      this.o.agenda,
+      { wake: (d) => this.onWake(d), dwell: (d) => this.onDwell(d) },
+      this.o.lockMs,
+      this.o.log,
+    );
+  }
+
+  /** Starts the recovery loop (instances whose admission or first step a crash interrupted). */
+  start(): void {
+    this.loop = startLoop('flow-recovery', this.o.recoverEveryMs ?? 5000, () => this.recover(), this.o.log);
+  }
+
+  async stop(): Promise<void> {
+    await this.loop?.stop();
+    this.pool.clear();
+    await this.pool.drained();
+  }
+
+  /** Resolves when every kicked first step has run (tests, benchmarks). */
+  idle(): Promise<void> {
+    return this.pool.drained();
+  }
+
+  /** Cancels a dwelling or running instance; false when it was not open. */
+  async cancel(ws: string, instanceId: string, why: string): Promise<boolean> {
+    const inst = await this.c.instances.findOne({ _id: instanceId, workspaceId: ws });
+    return inst ? this.stopInstance(inst, 'cancelled', why) : false;
+  }
+
+  private kick(ws: string, id: string): void {
+    this.pool.push(id, () => this.advance(ws, id));
+  }
+
+  /** A pending instance is admitted (policy, dwell); a running one that never stepped takes its first step. */
+  private async advance(ws: string, id: string): Promise<void> {
+    const inst = await this.c.instances.findOne(
+      { _id: id, workspaceId: ws },
+      { projection: { status: 1, rev: 1, bindingId: 1 } },
+    );
+    if (!inst) return;
+    if (inst.status === 'pending') {
+      const binding = (await this.bindings.enabled(ws)).find((b) => b._id === inst.bindingId);
+      if ((await this.starter.admit(ws, id, binding)) !== 'running') return;
+    } else if (inst.status !== 'running' || inst.rev !== 0) return;
+    await this.stepper.start(ws, id);
+  }
+
+  private async onWake(d: WakeJobData): Promise<void> {
+    const r = await this.stepper.wake(d);
+    // Another step holds the lease: come back when it must have finished or expired.
+    if (r === 'busy') await this.timers.schedule(new Date(Date.now() + this.o.lockMs), d);
+  }
+
+  private async onDwell(d: DwellJobData): Promise<void> {
+    const inst = await this.c.instances.findOne({
+      _id: d.instanceId,
+      workspaceId: d.workspaceId,
+      status: 'dwelling',
+    });
+    if (!inst) return;
+    const contact = await this.o.ports.contactById(d.workspaceId, inst.contactId);
+    const member = contact?.segments.some((s) => s.segmentId === inst.trigger.segmentId) ?? false;
+    const still = contact !== null && member === (inst.trigger.kind === 'entered');
+    if (!still) {
+      await this.stopInstance(inst, 'dropped', 'dwell: no longer there when the dwell ended');
+      return;
+    }
+    const now = this.o.clock();
+    const res = await this.c.instances.updateOne(
+      { _id: inst._id, rev: 0, status: 'dwelling' },
+      {
+        $set: { status: 'running', nextWakeAt: now, updatedAt: now },
+        $push: { history: { at: now, kind: 'dwell', detail: 'still there after the dwell: starting' } },
+      },
+    );
+    if (res.modifiedCount === 1) {
+      await recordStart(this.c, inst, now);
+      await this.stepper.start(d.workspaceId, inst._id);
+    }
+  }
+
+  private async recover(): Promise<number> {
+    const before = new Date(this.o.clock().getTime() - this.o.lockMs);
+    const stuck = await this.c.instances
+      .find(
+        { status: { $in: ['pending', 'running'] }, rev: 0, updatedAt: { $lt: before } },
+        { projection: { workspaceId: 1 } },
+      )
+      .limit(200)
+      .toArray();
+    for (const s of stuck) this.kick(s.workspaceId, s._id);
+    // A dwell whose job was never scheduled (a crash between the insert and the schedule).
+    const overdue = await this.c.instances
+      .find(
+        { status: 'dwelling', dwellUntil: { $lt: new Date(Date.now() - this.o.lockMs) } },
+        { projection: { workspaceId: 1 } },
+      )
+      .limit(200)
+      .toArray();
+    for (const s of overdue) await this.onDwell({ workspaceId: s.workspaceId, instanceId: s._id });
+    return 0;
+  }
+
+  private async stopInstance(
+    inst: FlowInstance,
+    status: 'cancelled' | 'dropped',
+    why: string,
+  ): Promise<boolean> {
+    const now = this.o.clock();
+    const res = await this.c.instances.updateOne(
+      { _id: inst._id, rev: inst.rev }, // every status change bumps rev
+      {
+        $set: {
+          status,
+          openSlot: `closed:${inst._id}`,
+          rev: inst.rev + 1,
+          timers: [],
+          nextWakeAt: null,
+          endedAt: now,
+          updatedAt: now,
+        },
+        $push: { history: { at: now, kind: status, detail: why } },
+      },
+    );
+    if (res.modifiedCount === 0) {
+      // It moved on meanwhile (a step): read it again and retry once, unless it has ended.
+      const fresh = await this.c.instances.findOne({ _id: inst._id });
+      if (fresh && fresh.rev !== inst.rev && ['pending', 'running', 'dwelling'].includes(fresh.status))
+        return this.stopInstance(fresh, status, why);
+      return false;
+    }
+    await this.timers.cancel(inst.timers.map((t) => t.jobId));
+    return true;
+  }
+
+  private async facts(
+    ws: string,
+    contactId: string,
+  ): Promise<{ contact: Contact; segmentNames: string[] } | null> {
+    const contact = await this.o.ports.contactById(ws, contactId);
+    if (!contact) return null;
+    const names = await this.segmentNames(
+      ws,
+      contact.segments.map((s) => s.segmentId),
+    );
+    return { contact, segmentNames: names };
+  }
+
+  private async segmentNames(ws: string, ids: string[]): Promise<string[]> {
+    const keys = await this.segmentKeys(ws, ids[0]);
+    return ids.flatMap((id) => keys.get(`name:${id}`) ?? []);
+  }
+
+  /** id → lower-case name and `name:<id>` → name, re-read when the segment generation moves (checked ≤ 1/s). */
+  private async segmentKeys(ws: string, wanted?: string): Promise<Map<string, string>> {
+    const hit = this.names.get(ws);
+    const fresh = hit && Date.now() - hit.checkedAt < 1000 && (wanted === undefined || hit.keys.has(wanted));
+    if (hit && fresh) return hit.keys;
+    const generation = await this.o.segments.generation(ws);
+    if (hit && hit.generation === generation) {
+      hit.checkedAt = Date.now();
+      return hit.keys;
+    }
+    const keys = new Map<string, string>();
+    for (const s of await this.o.segments.list(ws)) {
+      keys.set(s._id, s.nameKey);
+      keys.set(`name:${s._id}`, s.name);
+    }
+    this.names.set(ws, { checkedAt: Date.now(), generation, keys });
+    return keys;
+  }
+}

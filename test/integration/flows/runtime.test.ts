@@ -1,0 +1,218 @@
+/**
+ * The workflow runtime on a real database with real Agenda timers: re-entry policies and dwell
+ * as a table, one instance per transition and per (flow, contact) under redelivery and races,
+ * cancellation removing the timer job, and a step whose effect ran but whose record did not
+ * complete (a crash in between) coming back as `unknown`, never sent again.
+ */
+import { openTestDb, type TestDb } from '../../support/db';
+import { FlowHarness, WS } from '../../support/flowHarness';
+import { eventually } from '../../support/flowWait';
+
+const DAY = 86_400_000;
+// 1 day of flow time → 40 ms.
+const SCALE = 40 / DAY;
+let tdb: TestDb;
+let h: FlowHarness;
+
+beforeAll(async () => {
+  tdb = await openTestDb('flows');
+  h = new FlowHarness();
+  await h.start(tdb.db, { timeScale: SCALE });
+});
+afterAll(async () => {
+  await h?.stop();
+  await tdb?.close();
+});
+
+type Step = ['enter' | 'exit' | 'wait', number?];
+test.each<[string, Record<string, unknown>, Step[], string[]]>([
+  [
+    'once: a second entry is skipped',
+    { reentry: 'once' },
+    [['enter'], ['exit'], ['wait', 10 * DAY], ['enter']],
+    ['done', 'skipped'],
+  ],
+  [
+    'every: each entry after the last ended starts one',
+    { reentry: 'every' },
+    [['enter'], ['exit'], ['enter']],
+    ['done', 'done'],
+  ],
+  [
+    'cooldown 7d: again after 8 days',
+    { reentry: 'cooldown', cooldown: '7d' },
+    [['enter'], ['exit'], ['wait', 8 * DAY], ['enter']],
+    ['done', 'done'],
+  ],
+  [
+    'cooldown 7d: skipped after 3 days',
+    { reentry: 'cooldown', cooldown: '7d' },
+    [['enter'], ['exit'], ['wait', 3 * DAY], ['enter']],
+    ['done', 'skipped'],
+  ],
+  ['dwell: still in after the dwell → starts', { reentry: 'every', dwell: 12 }, [['enter']], ['done']],
+  [
+    'dwell: left before it ended → dropped',
+    { reentry: 'every', dwell: 12 },
+    [['enter'], ['exit']],
+    ['dropped'],
+  ],
+  [
+    'dwell: flapping in and out → one dropped, nothing else',
+    { reentry: 'every', dwell: 12 },
+    [['enter'], ['exit'], ['enter'], ['exit']],
+    ['dropped'],
+  ],
+])('%s', async (name, binding, steps, statuses) => {
+  const seg = h.addSegment(`S ${name}`);
+  await h.runtime.bindings.create(
+    WS,
+    {
+      flowId: 'vip-onboarding',
+      segmentName: seg.name,
+      on: 'entered',
+      stopOnExit: false,
+      reentry:
+        binding.reentry === 'cooldown'
+          ? { kind: 'cooldown', ms: 7 * DAY }
+          : { kind: binding.reentry as 'once' | 'every' },
+      dwellMs: binding.dwell ? (binding.dwell as number) * DAY : 0, // 480 ms real: the moves below land within it
+    },
+    seg._id,
+  );
+  const id = `c-${seg._id}`;
+  h.addContact(id);
+  for (const [what, ms] of steps) {
+    if (what === 'wait') h.offsetMs += ms ?? 0;
+    else {
+      await h.move(id, seg, what === 'enter' ? 'entered' : 'exited');
+      await h.runtime.idle();
+    }
+  }
+  const final = await eventually(
+    () => h.instancesOf(id),
+    (l) =>
+      l.length === statuses.length && l.every((i) => !['pending', 'running', 'dwelling'].includes(i.status)),
+  );
+  expect(final.map((i) => i.status)).toEqual(statuses);
+  const skipped = final.find((i) => i.status === 'skipped');
+  if (skipped) expect(skipped.history.at(-1)!.detail).toMatch(/re-entry policy/);
+  const messages = h.sent.filter((s) => s.contactId === id);
+  expect(messages).toHaveLength(statuses.filter((s) => s === 'done').length);
+});
+
+test('a redelivered or concurrently delivered transition starts one instance', async () => {
+  const seg = h.addSegment('Redelivery');
+  await h.runtime.bindings.create(
+    WS,
+    {
+      flowId: 'welcome',
+      segmentName: seg.name,
+      on: 'entered',
+      stopOnExit: false,
+      reentry: { kind: 'every' },
+      dwellMs: 0,
+    },
+    seg._id,
+  );
+  h.addContact('r1');
+  const t = await h.move('r1', seg, 'entered');
+  await Promise.all([h.runtime.starter.onTransition(t), h.runtime.starter.onTransition(t)]);
+  // A different transition while one is running: one open instance per (flow, contact).
+  await h.move('r1', seg, 'entered');
+  await h.runtime.idle();
+  expect(await h.instancesOf('r1')).toHaveLength(1);
+  await eventually(
+    () => h.sent.filter((s) => s.contactId === 'r1').length,
+    (n) => n === 3,
+  );
+  expect(h.sent.filter((s) => s.contactId === 'r1').map((s) => s.text)).toEqual([
+    'welcome-1 for r1',
+    'welcome-2 for r1',
+    'welcome-3 for r1',
+  ]);
+});
+
+test('cancelling an instance removes its timer job; the next message never goes', async () => {
+  // Its own database and a slower clock (1 day → 2 s), so the cancel surely lands mid-wait.
+  const slow = await openTestDb('flows_slow');
+  const h2 = new FlowHarness();
+  await h2.start(slow.db, { timeScale: 2000 / DAY });
+  try {
+    const seg = h2.addSegment('Cancel');
+    await h2.runtime.bindings.create(
+      WS,
+      {
+        flowId: 'reengagement',
+        segmentName: seg.name,
+        on: 'entered',
+        stopOnExit: true,
+        reentry: { kind: 'every' },
+        dwellMs: 0,
+      },
+      seg._id,
+    );
+    h2.addContact('k1');
+    h2.offsetMs = Date.parse('2026-03-02T10:00:01Z') - Date.now(); // 10:00 UTC is a day away
+    await h2.move('k1', seg, 'entered');
+    await h2.runtime.idle();
+    const [inst] = await h2.instancesOf('k1');
+    expect(inst!.timers).toHaveLength(1);
+    const jobs = () => slow.db.collection('agendaJobs').countDocuments({ 'data.instanceId': inst!._id });
+    expect(await jobs()).toBe(1);
+    await h2.move('k1', seg, 'exited');
+    const [after] = await h2.instancesOf('k1');
+    expect(after).toMatchObject({ status: 'cancelled', timers: [], nextWakeAt: null });
+    expect(await jobs()).toBe(0);
+    await new Promise((r) => setTimeout(r, 2200)); // past the wait until 10:00
+    expect(h2.sent).toEqual([]);
+  } finally {
+    await h2.stop();
+    await slow.close();
+  }
+});
+
+test('an effect whose record never completed (crash between send and record) is `unknown`, not sent again', async () => {
+  const seg = h.addSegment('Crash');
+  await h.runtime.bindings.create(
+    WS,
+    {
+      flowId: 'vip-onboarding',
+      segmentName: seg.name,
+      on: 'entered',
+      stopOnExit: false,
+      reentry: { kind: 'every' },
+      dwellMs: 0,
+    },
+    seg._id,
+  );
+  h.addContact('x1');
+  const t = await h.move('x1', seg, 'entered');
+  await h.runtime.idle();
+  const instanceId = (await h.instancesOf('x1'))[0]!._id;
+  expect(instanceId).toContain(t._id);
+  expect(h.sent.filter((s) => s.contactId === 'x1')).toHaveLength(1);
+  // Put back the state a process killed right after the send leaves: the snapshot still at rev 0,
+  // the message's record `started`, the next effect not begun. (The e2e crash test kills for real.)
+  await h.runtime.c.instances.updateOne(
+    { _id: instanceId },
+    { $set: { status: 'running', openSlot: 'open', rev: 0, snapshot: null, history: [] } },
+  );
+  await h.runtime.c.steps.updateOne(
+    { _id: `${instanceId}:0:0` },
+    { $set: { status: 'started', finishedAt: null } },
+  );
+  await h.runtime.c.steps.deleteOne({ _id: `${instanceId}:0:1` });
+  const before = h.sent.length;
+  await h.runtime.stepper.start(WS, instanceId);
+  expect(h.sent.length).toBe(before);
+  const steps = await h.runtime.c.steps.find({ instanceId }).sort({ _id: 1 }).toArray();
+  expect(steps.map((s) => [s.action, s.status])).toEqual([
+    ['sendMessage', 'unknown'],
+    ['setCustom', 'done'],
+  ]);
+  expect(h.contacts.get('x1')!.custom.vipOnboarded).toBe(true);
+  const inst = (await h.instancesOf('x1'))[0]!;
+  expect(inst.status).toBe('done');
+  expect(inst.history.map((e) => e.outcome ?? e.kind)).toEqual(['unknown', 'done', 'done']);
+});
