@@ -35,7 +35,8 @@ export class SegmentQueries {
 
   async preview(workspaceId: string, rule: Rule, editOf?: string, sampleSize = 20): Promise<Preview> {
     const ws = await this.catalog.get(workspaceId);
-    const filter = compileMongo(rule, this.clock(), ws.ctx) as Filter<ContactDoc>;
+    const now = this.clock();
+    const filter = compileMongo(rule, now, ws.ctx) as Filter<ContactDoc>;
     const matching: Filter<ContactDoc> = { $and: [{ workspaceId }, filter] };
     const [count, sample] = await Promise.all([
       this.c.contacts.countDocuments(matching),
@@ -43,13 +44,15 @@ export class SegmentQueries {
     ]);
     const result: Preview = { count, sample: sample.map(summary) };
     if (editOf) {
+      // From the rules, not from the stored memberships: right after a create or an edit those
+      // are still being rebuilt, and a half-built segment would report most contacts entering.
+      const current = ws.dynamic.find((d) => d.id === editOf)?.rule;
+      const was: Filter<ContactDoc> = current
+        ? (compileMongo(current, now, ws.ctx) as Filter<ContactDoc>)
+        : { 'segments.segmentId': editOf }; // a static list: its members are its definition
       const [enter, exit] = await Promise.all([
-        this.c.contacts.countDocuments({
-          $and: [{ workspaceId }, filter, { 'segments.segmentId': { $ne: editOf } }],
-        }),
-        this.c.contacts.countDocuments({
-          $and: [{ workspaceId }, { 'segments.segmentId': editOf }, { $nor: [filter] }],
-        }),
+        this.c.contacts.countDocuments({ $and: [{ workspaceId }, filter, { $nor: [was] }] }),
+        this.c.contacts.countDocuments({ $and: [{ workspaceId }, was, { $nor: [filter] }] }),
       ]);
       result.impact = { enter, exit };
     }
