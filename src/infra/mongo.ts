@@ -4,7 +4,12 @@ import type { Logger } from './logger';
 
 export async function connectMongo(uri: string, dbName: string, log: Logger): Promise<Connection> {
   const conn = mongoose.createConnection(uri, { dbName, serverSelectionTimeoutMS: 15_000, autoIndex: true });
-  conn.on('disconnected', () => log.warn('database: disconnected'));
+  // close() (a clean shutdown) says 'disconnecting' first: only an unplanned loss is a warning.
+  let closing = false;
+  conn.on('disconnecting', () => (closing = true));
+  conn.on('disconnected', () =>
+    closing ? log.info('database: connection closed') : log.warn('database: disconnected'),
+  );
   conn.on('reconnected', () => log.info('database: reconnected'));
   // Without a listener an 'error' event would crash the process; the driver reconnects by itself.
   conn.on('error', (err: Error) => log.error({ err }, 'database: connection error'));
