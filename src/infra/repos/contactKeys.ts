@@ -15,6 +15,8 @@ export interface ContactKeys {
   externalIdKey?: string;
   emailKey?: string;
   identityKeys?: string[];
+  /** The tags lower-cased: GET /contacts?tag= matches them exactly, from an index. */
+  tagKeys?: string[];
 }
 
 /** Index name → the field a duplicate on it means (for ConflictError details). */
@@ -44,11 +46,18 @@ export function keysOf(workspaceId: string, f: ContactFields): ContactKeys {
     emailKey: f.email === undefined ? undefined : key(workspaceId, f.email),
     identityKeys:
       f.identities.length === 0 ? undefined : f.identities.map((i) => identityKey(workspaceId, i)),
+    tagKeys: f.tags.map((t) => t.toLowerCase()),
   };
 }
 
 /** Hidden from callers: repositories return the contact, not its bookkeeping. */
-export const HIDDEN = { externalIdKey: 0, emailKey: 0, identityKeys: 0, appliedEventIds: 0 } as const;
+export const HIDDEN = {
+  externalIdKey: 0,
+  emailKey: 0,
+  identityKeys: 0,
+  tagKeys: 0,
+  appliedEventIds: 0,
+} as const;
 
 export async function ensureContactIndexes(db: Db): Promise<void> {
   await db.collection('contacts').createIndexes(CONTACT_INDEXES);

@@ -3,7 +3,13 @@
  * filter carries `workspaceId`. Uniqueness: see contactKeys.ts.
  */
 import { ObjectId, type Collection, type Db, type Document } from 'mongodb';
-import type { ApplyOutcome, ContactFields, ContactRepo, TraitChange } from '../../domain/contacts/repo';
+import type {
+  ApplyOutcome,
+  ContactFields,
+  ContactFilter,
+  ContactRepo,
+  TraitChange,
+} from '../../domain/contacts/repo';
 import type { ChannelIdentity, Contact } from '../../domain/contacts/types';
 import {
   ensureContactIndexes,
@@ -14,6 +20,7 @@ import {
   UNIQUE_INDEX_FIELDS,
   type ContactKeys,
 } from './contactKeys';
+import { ensureLookupIndexes, lookupFilter } from './contactLookup';
 import { traitUpdate } from './contactTraits';
 import { conflictFrom } from './mongoErrors';
 
@@ -38,8 +45,9 @@ export class MongoContactRepo implements ContactRepo {
   }
 
   /** Unique keys and the pagination index; idempotent, run at start-up. */
-  static ensureIndexes(db: Db): Promise<void> {
-    return ensureContactIndexes(db);
+  static async ensureIndexes(db: Db): Promise<void> {
+    await ensureContactIndexes(db);
+    await ensureLookupIndexes(db);
   }
 
   newId(): string {
@@ -106,9 +114,14 @@ export class MongoContactRepo implements ContactRepo {
     return r.deletedCount === 1;
   }
 
-  list(workspaceId: string, afterId: string | undefined, limit: number): Promise<Contact[]> {
-    const filter = afterId === undefined ? { workspaceId } : { workspaceId, _id: { $gt: afterId } };
-    return this.col.find(filter, { projection: HIDDEN }).sort({ _id: 1 }).limit(limit).toArray();
+  list(
+    workspaceId: string,
+    afterId: string | undefined,
+    limit: number,
+    filter?: ContactFilter,
+  ): Promise<Contact[]> {
+    const q = lookupFilter(workspaceId, afterId, filter);
+    return this.col.find(q, { projection: HIDDEN }).sort({ _id: 1 }).limit(limit).toArray();
   }
 
   async applyEvent(
