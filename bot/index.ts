@@ -71,7 +71,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     new TurnPipeline({
       workspaceId: ws,
       contacts: core.contacts,
-      events: core.events,
+      activity: core.activity,
       segments,
       roles,
       refs,

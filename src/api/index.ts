@@ -6,9 +6,11 @@ import type { Db } from 'mongodb';
 import type { Server } from 'restify';
 import type { ContactChangeListener } from '../domain/contacts/types';
 import { ContactService } from '../domain/contacts/service';
+import { ActivityService } from '../domain/conversations/service';
 import { EventService } from '../domain/events/service';
 import { ApiKeyService } from '../domain/workspaces/apiKeys';
 import { MongoApiKeyRepo } from '../infra/repos/apiKeys';
+import { ContactActivityRepo } from '../infra/repos/contactActivity';
 import { MongoContactRepo } from '../infra/repos/contacts';
 import { MongoEventRepo } from '../infra/repos/events';
 import { registerAuth } from './auth';
@@ -20,6 +22,8 @@ export interface CoreServices {
   contacts: ContactService;
   events: EventService;
   contactRepo: MongoContactRepo;
+  /** Bot messages and handoff state as contact traits (conversation-aware rules). */
+  activity: ActivityService;
 }
 
 export interface CoreOptions {
@@ -42,6 +46,7 @@ export async function createCoreServices(db: Db, opts: CoreOptions): Promise<Cor
     contacts: new ContactService({ repo: contactRepo, listener, clock }),
     events: new EventService({ events: new MongoEventRepo(db), contacts: contactRepo, listener, clock }),
     contactRepo,
+    activity: new ActivityService(new ContactActivityRepo(db), listener, clock),
   };
 }
 
