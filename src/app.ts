@@ -101,6 +101,7 @@ export async function startApp(
           agenda: scheduler.agenda,
           timeoutMs: config.bot.handoffTimeoutMs,
           log,
+          activity: core.activity,
         });
         return [handoff.handler];
       },
