@@ -3,6 +3,7 @@
  * To add a benchmark, add an entry to BENCHES.
  */
 import { benchBot } from './bot';
+import { benchConversationRules } from './conversationRules';
 import { benchMembership } from './membership';
 import { benchRules } from './rules';
 
@@ -14,6 +15,7 @@ type Bench = (log: (line: string) => void, opts: BenchOptions) => Promise<boolea
 
 const BENCHES: Record<string, Bench> = {
   rules: benchRules,
+  'conversation-rules': benchConversationRules,
   membership: benchMembership,
   bot: benchBot,
 };
