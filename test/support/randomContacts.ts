@@ -7,9 +7,11 @@
  */
 import { STANDARD_FIELDS } from '../../src/rules/catalogue';
 import type { RuleContact, RuleContext } from '../../src/rules/ast';
+import { randomRanked } from './randomActivity';
 import { Rng } from './rng';
 
 export { Rng };
+export { INTENT_POOL, randomRanked } from './randomActivity';
 
 const H = 3_600_000;
 const D = 86_400_000;
@@ -30,8 +32,6 @@ export const RELATIVE = [
 ] as const;
 const unitMs = (u: string): number => (u === 'days' ? D : u === 'hours' ? H : 60_000);
 const windowMs = RELATIVE.map((r) => r.amount * unitMs(r.unit));
-/** Intents the random rules name (a subset of the keyword table, plus one no rule names). */
-export const INTENT_POOL = ['refund', 'cancel', 'pricing'];
 
 export const DAYS = ['2025-06-15', '2025-06-14', '2025-05-16', '2025-01-01'];
 export const INSTANTS = ['2025-06-15T12:00:00.000Z', '2025-06-15T11:59:59.999Z', '2025-05-16T00:00:00Z'];
@@ -170,26 +170,6 @@ function randomSegments(r: Rng): unknown {
   return r.some(ids, 3).map((segmentId) => ({ segmentId, since: new Date(NOW0 - D) }));
 }
 
-/**
- * Ranked occurrences as the bot stores them (`{r, at}`, `i` for intents: see
- * src/domain/conversations/activity.ts), sometimes out of order, duplicated, with a wrong-typed
- * rank or date, or a null element; ranks and dates stay scalar (DESIGN §2.1).
- */
-export function randomRanked(r: Rng, intents: boolean, dates: () => Date = () => randomDate(r)): unknown {
-  if (r.chance(0.1)) return r.chance(0.5) ? [] : null;
-  const out: unknown[] = [];
-  for (const i of intents ? r.some([...INTENT_POOL, 'login'], 3) : [undefined]) {
-    const n = r.int(6);
-    for (let k = 1; k <= n; k++) {
-      const at: unknown = r.chance(0.05) ? dates().toISOString() : dates();
-      const rank: unknown = r.chance(0.04) ? String(k) : r.chance(0.05) ? k + 1 : k;
-      out.push(i === undefined ? { r: rank, at } : { i, r: rank, at });
-    }
-  }
-  if (r.chance(0.05)) out.push(null);
-  return out;
-}
-
 /** One random contact (no `_id`: the DB test adds it). */
 export function randomContact(r: Rng): RuleContact {
   const c: RuleContact = {};
@@ -203,7 +183,7 @@ export function randomContact(r: Rng): RuleContact {
       f.type === 'tags'
         ? randomTags(r)
         : f.type === 'activity' || f.type === 'intent'
-          ? randomRanked(r, f.type === 'intent')
+          ? randomRanked(r, f.type === 'intent', () => randomDate(r))
           : typed(r, f.type);
   }
   if (r.chance(0.8)) {

@@ -4,6 +4,8 @@
  * filter; the database test runs it through MongoDB / mongo-java-server.
  */
 
+import { CONVERSATION_CASES } from './ruleCasesConversation';
+
 export const NOW = new Date('2025-06-15T12:00:00.000Z');
 const at = (iso: string): Date => new Date(iso);
 const ago = (ms: number): Date => new Date(NOW.getTime() - ms);
@@ -17,12 +19,6 @@ type Loose = Record<string, unknown>;
 
 const missing = {};
 const segs = (...ids: unknown[]): Loose => ({ segments: ids.map((segmentId) => ({ segmentId })) });
-/** Conversations at these instants, newest first (as the bot stores them: r = 1 is the latest). */
-const conv = (...ats: Date[]): Loose => ({ recentConversations: ats.map((at, k) => ({ r: k + 1, at })) });
-const asked = (i: string, ...ats: Date[]): Loose => ({
-  recentIntents: ats.map((at, k) => ({ i, r: k + 1, at })),
-});
-
 export const RULE_CASES: RuleCase[] = [
   // text: case-insensitive, anchored, escaped; other types never match
   ['name = "Smith"', { name: 'smith' }, true],
@@ -190,51 +186,6 @@ export const RULE_CASES: RuleCase[] = [
   ['in segment "VIP Customers"', missing, false],
   ['NOT in segment "VIP Customers"', missing, true],
   ['NOT in segment "VIP Customers"', segs('s1'), false],
-  // conversation-aware (issue 13): ranked occurrences, r = 1 the most recent
-  ['conversations in last 7 days >= 2', conv(ago(H), ago(7 * D)), true],
-  ['conversations in last 7 days >= 2', conv(ago(H), ago(7 * D + 1)), false],
-  ['conversations in last 7 days >= 2', conv(ago(H)), false],
-  ['conversations in last 7 days >= 2', missing, false],
-  ['conversations in last 7 days >= 1', { recentConversations: [{ r: 1, at: ago(H).toISOString() }] }, false],
-  ['conversations in last 7 days >= 1', { recentConversations: [{ r: '1', at: ago(H) }] }, false],
-  ['conversations in last 7 days >= 1', { recentConversations: { r: 1, at: ago(H) } }, false],
-  ['conversations in last 7 days >= 1', { recentConversations: [null, { r: 1, at: ago(H) }] }, true],
-  ['conversations in last 7 days > 1', conv(ago(H), ago(2 * H)), true],
-  ['conversations in last 7 days > 1', conv(ago(H)), false],
-  ['conversations in last 2 hours < 2', conv(ago(H), ago(3 * H)), true],
-  ['conversations in last 2 hours < 2', conv(ago(H), ago(2 * H)), false],
-  ['conversations in last 2 hours < 1', missing, true],
-  ['conversations in last 1 day <= 1', conv(ago(H), ago(2 * H)), false],
-  ['conversations in last 1 day <= 1', conv(ago(H), ago(2 * D)), true],
-  ['conversations in last 1 day = 0', conv(ago(2 * D)), true],
-  ['conversations in last 1 day = 0', conv(ago(H)), false],
-  ['conversations in last 1 day = 2', conv(ago(H), ago(2 * H), ago(2 * D)), true],
-  ['conversations in last 1 day = 2', conv(ago(H), ago(2 * H), ago(3 * H)), false],
-  ['NOT conversations in last 1 day = 2', conv(ago(H)), true],
-  ['asked about "refund" at least 2 times in last 14 days', asked('refund', ago(D), ago(14 * D)), true],
-  ['asked about "refund" at least 2 times in last 14 days', asked('refund', ago(D), ago(15 * D)), false],
-  ['asked about "refund" at least 2 times in last 14 days', asked('cancel', ago(D), ago(D)), false],
-  ['asked about "Refund" at least 1 time in last 10 minutes', asked('refund', ago(10 * 60_000)), true],
-  ['asked about "refund" fewer than 1 times in last 1 day', asked('cancel', ago(H)), true],
-  ['asked about "refund" exactly 1 time in last 1 day', asked('refund', ago(H), ago(2 * D)), true],
-  ['asked about "refund" at most 1 time in last 1 day', asked('refund', ago(H), ago(2 * H)), false],
-  ['asked about "refund" more than 1 time in last 1 day', asked('refund', ago(H), ago(2 * H)), true],
-  [
-    'tag = "VIP" AND asked about "cancel" at least 1 times in last 3 days',
-    { tags: ['VIP'], ...asked('cancel', ago(D)) },
-    true,
-  ],
-  ['tag = "VIP" AND asked about "cancel" at least 1 times in last 3 days', { tags: ['VIP'] }, false],
-  ['handoff open', { handoffStatus: 'waiting' }, true],
-  ['handoff open', { handoffStatus: null }, false],
-  ['handoff open', missing, false],
-  ['waited for an agent more than 10 minutes', { handoffWaitingSince: ago(10 * 60_000 + 1) }, true],
-  ['waited for an agent more than 10 minutes', { handoffWaitingSince: ago(10 * 60_000) }, false],
-  ['waited for an agent more than 10 minutes', missing, false],
-  ['opted out', { optedOut: true }, true],
-  ['opted out', { optedOut: 'true' }, false],
-  ['last message within last 2 hours', { lastMessageAt: ago(2 * H) }, true],
-  ['last message within last 2 hours', { lastMessageAt: ago(2 * H + 1) }, false],
   // groups
   ['lifetimeValue > 5000 OR tag = "VIP"', { tags: ['vip'] }, true],
   ['NOT (lifetimeValue > 5000 OR tag = "VIP")', missing, true],
@@ -243,4 +194,5 @@ export const RULE_CASES: RuleCase[] = [
   ['leadScore > 80 AND openDeals > 0', { leadScore: 81 }, false],
   ['NOT (leadScore > 80 AND openDeals > 0)', { leadScore: 81 }, true],
   ['supportTickets > 3 AND NOT lastPurchaseAt within last 60 days', { supportTickets: 4 }, true],
+  ...CONVERSATION_CASES,
 ];

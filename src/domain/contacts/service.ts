@@ -6,17 +6,11 @@
 import { ConflictError, NotFoundError } from '../../errors';
 import { customKeyProblem, MAX_CUSTOM_KEYS, toCustomValue } from './custom';
 import { parseOrThrow, validationError } from './parse';
-import type { ContactFields, ContactFilter, ContactRepo } from './repo';
+import { filterOf, parseListQuery } from './listQuery';
+import type { ContactFields, ContactRepo } from './repo';
 import { changeTags, MAX_TAGS } from './tags';
 import { ZERO_TRAITS, type ChannelIdentity, type Contact, type ContactChangeListener } from './types';
-import {
-  contactInputSchema,
-  contactPatchSchema,
-  customPutSchema,
-  listQuerySchema,
-  tagChangeSchema,
-  type ListQuery,
-} from './validation';
+import { contactInputSchema, contactPatchSchema, customPutSchema, tagChangeSchema } from './validation';
 import { applyInput, applyPatch, fieldsOf, fieldsOfContact } from './merge';
 
 export interface ContactServiceDeps {
@@ -138,13 +132,9 @@ export class ContactService {
     await this.deps.listener.contactChanged(workspaceId, id, 'contact');
   }
 
-  /**
-   * Keyset pagination by `_id`: contacts present at the start are seen once, none skipped.
-   * Filters (email, externalId, channelId+userId, tag, segment) narrow the list; an unknown query
-   * parameter is a 400 `UNKNOWN_PARAMETER`, so a misspelt filter never lists everyone.
-   */
+  /** Keyset pagination by `_id` (none seen twice or skipped), narrowed by the filters of listQuery.ts. */
   async list(workspaceId: string, query: unknown): Promise<ContactPage> {
-    const q = parseOrThrow(listQuerySchema, checkListParameters(query ?? {}));
+    const q = parseListQuery(query);
     const limit = q.limit ?? 50;
     const after = q.cursor === undefined ? undefined : Buffer.from(q.cursor, 'base64url').toString('utf8');
     const items = await this.deps.repo.list(workspaceId, after, limit, filterOf(q));
@@ -198,36 +188,9 @@ export class ContactService {
     };
   }
 
-  /**
-   * Membership follows the write at once; the contact is read again so that callers (the REST
-   * API, the bot's first greeting) see its segments after the change, not before.
-   */
+  /** Membership follows at once; read again so callers see the segments after the change. */
   private async changed(c: Contact): Promise<Contact> {
     await this.deps.listener.contactChanged(c.workspaceId, c._id, 'contact');
     return (await this.deps.repo.findById(c.workspaceId, c._id)) ?? c;
   }
-}
-
-const LIST_PARAMETERS = new Set(Object.keys(listQuerySchema.shape));
-
-/** Refuses query parameters GET /contacts does not know, with their own stable code. */
-function checkListParameters(query: unknown): unknown {
-  if (typeof query !== 'object' || query === null) return query;
-  const unknown = Object.keys(query).filter((k) => !LIST_PARAMETERS.has(k));
-  if (unknown.length === 0) return query;
-  const known = [...LIST_PARAMETERS].join(', ');
-  const issues = unknown.map((path) => ({ path, problem: `unknown parameter (known: ${known})` }));
-  throw validationError(issues, 'UNKNOWN_PARAMETER');
-}
-
-function filterOf(q: ListQuery): ContactFilter {
-  return {
-    ...(q.email === undefined ? {} : { email: q.email }),
-    ...(q.externalId === undefined ? {} : { externalId: q.externalId }),
-    ...(q.channelId === undefined || q.userId === undefined
-      ? {}
-      : { identity: { channelId: q.channelId, userId: q.userId } }),
-    ...(q.tag === undefined ? {} : { tag: q.tag }),
-    ...(q.segment === undefined ? {} : { segmentId: q.segment }),
-  };
 }

@@ -12,6 +12,7 @@ import {
   RELATIVE,
   Rng,
   randomContact,
+  randomDate,
   randomNow,
   randomRanked,
   testContext,
@@ -110,6 +111,7 @@ describe('nextFlip', () => {
         [intent === undefined ? 'recentConversations' : 'recentIntents']: randomRanked(
           r,
           intent !== undefined,
+          () => randomDate(r),
         ),
       };
       const pred = compilePredicate(rule);
