@@ -61,8 +61,10 @@ function inSegment(s: unknown, id: string): boolean {
  */
 function recent(list: unknown, rank: number, intent: string | undefined, min: number): boolean {
   if (!Array.isArray(list)) return false;
-  for (const e of list) {
-    if (!isRecord(e) || e.r !== rank || (intent !== undefined && e.i !== intent)) continue;
+  // The rank first: cheap, and no array or date element (which BSON gives no fields) has one.
+  for (const e of list as ({ r?: unknown; i?: unknown; at?: unknown } | null)[]) {
+    if (typeof e !== 'object' || e === null || e.r !== rank) continue;
+    if (intent !== undefined && e.i !== intent) continue;
     if (isDate(e.at) && e.at.getTime() >= min) return true;
   }
   return false;
