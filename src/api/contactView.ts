@@ -29,6 +29,8 @@ const PUBLIC_FIELDS = [
   'openDeals',
   'supportTickets',
   'totalTickets',
+  'handoffStatus',
+  'handoffWaitingSince',
 ] as const;
 
 /** A contact's public fields and its memberships (`{segmentId, since}`), nothing else. */

@@ -5,6 +5,7 @@
  * Also the handoff state rules can see (`handoff open`, `waited for an agent …`).
  */
 import type { Collection, Db, Document } from 'mongodb';
+import { ConflictError } from '../../errors';
 import {
   applyMessage,
   type ConversationActivity,
@@ -73,7 +74,7 @@ export class ContactActivityRepo {
       const r = await this.col.updateOne({ _id: contactId, workspaceId, version: doc.version }, update);
       if (r.matchedCount === 1) return { status: 'recorded', newConversation: c.newConversation };
     }
-    throw new Error(`contact ${contactId} kept changing while recording a message`);
+    throw new ConflictError('contact is changing too fast; retry');
   }
 
   /** Sets or clears the contact's handoff state; false when the contact is gone. */
