@@ -8,6 +8,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Contact } from '../src/domain/contacts/types';
 import type { TurnHandler, TurnInfo } from './contracts';
 import type { Personaliser } from './personalise';
+import { normalise, optOutIntent } from './text';
 
 export const HELP_TEXT = [
   'Here is what I can do:',
@@ -19,13 +20,7 @@ export const HELP_TEXT = [
 
 const GREETINGS = new Set(['hi', 'hello', 'hey', 'menu']);
 
-/** Lower case, single spaces, no surrounding punctuation: "Hello!" → "hello". */
-export function normalise(text: string | undefined): string {
-  return (text ?? '')
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
-}
+export { normalise } from './text';
 
 export interface ConversationDeps {
   personaliser: Pick<Personaliser, 'greeting' | 'offer'>;
@@ -36,9 +31,9 @@ export interface ConversationDeps {
 export function createOptOutHandler(deps: Pick<ConversationDeps, 'contacts'>): TurnHandler {
   return async (context, info) => {
     if (context.activity.type !== 'message') return false;
-    const word = normalise(context.activity.text);
-    const optedOut = word === 'stop' || word === 'unsubscribe' ? true : word === 'start' ? false : undefined;
-    if (optedOut === undefined) return false;
+    const intent = optOutIntent(context.activity.text);
+    if (intent === undefined) return false;
+    const optedOut = intent === 'out';
     await deps.contacts.patch(info.workspaceId, info.contact._id, { optedOut });
     await context.sendActivity(
       optedOut

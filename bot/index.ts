@@ -77,7 +77,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     new TurnPipeline({
       workspaceId: ws,
       contacts: core.contacts,
-      events: core.events,
+      activity: core.activity,
       segments,
       roles: gateRoles(roles, Boolean(config.appId), config.allowUnauthenticatedAdmins),
       refs,

@@ -1,7 +1,8 @@
 /**
  * The turn pipeline (DESIGN §3.8), as botbuilder middleware: before any handler runs it knows who
- * is talking (the contact, created on first contact), has recorded the conversation (traits and
- * membership follow at once), read the contact's segments and roles, and saved the conversation
+ * is talking (the contact, created on first contact, with its memberships already evaluated, so
+ * even the greeting on joining is personalised), has recorded the message (conversations, intents;
+ * membership follows at once), read the contact's segments and roles, and saved the conversation
  * reference for proactive messages. A failure here is thrown to onTurnError (logged, polite reply).
  * With personalisation off (`BOT_PERSONALISATION=false`) the segments are not read: the turn's
  * `segments` is empty, so greetings and offers are the defaults (and handoff sees no segments).
@@ -9,9 +10,12 @@
 import { createHash } from 'node:crypto';
 import { TurnContext, type Middleware } from 'botbuilder';
 import type { ChannelIdentity, Contact } from '../src/domain/contacts/types';
+import type { MessageSignal } from '../src/domain/conversations/activity';
+import { detectIntents } from '../src/domain/conversations/intents';
 import type { Segment } from '../src/domain/segments/types';
 import type { ConversationRefRepo } from '../src/infra/repos/conversationRefs';
 import type { RoleStore, TurnInfo } from './contracts';
+import { canonicalText } from './text';
 
 const TURN_INFO = Symbol('segments.turnInfo');
 
@@ -35,7 +39,10 @@ export interface PipelineDeps {
     ): Promise<{ contact: Contact; created: boolean }>;
     get(ws: string, id: string): Promise<Contact>;
   };
-  events: { recordConversation(ws: string, contactId: string, at: Date, eventId?: string): Promise<void> };
+  /** Records the message: conversations (not messages) counted, intents, lastMessageAt. */
+  activity: {
+    recordMessage(ws: string, contactId: string, m: MessageSignal, messageId?: string): Promise<void>;
+  };
   /** The workspace's segments, highest priority first. */
   segments: { list(ws: string): Promise<Segment[]> };
   roles: RoleStore;
@@ -62,7 +69,12 @@ export class TurnPipeline implements Middleware {
     const now = deps.clock();
     const { contact: found, created } = await deps.contacts.resolveChannelContact(ws, identity, caller.name);
     if (a.type === 'message') {
-      await deps.events.recordConversation(ws, found._id, now, turnEventId(context));
+      const signal = {
+        at: now,
+        conversationId: a.conversation?.id ?? '',
+        intents: detectIntents(canonicalText(a.text)),
+      };
+      await deps.activity.recordMessage(ws, found._id, signal, turnEventId(context));
     }
     const ref = TurnContext.getConversationReference(a);
     const [contact, all, roles] = await Promise.all([

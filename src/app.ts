@@ -162,6 +162,7 @@ export async function startApp(
           agenda: scheduler.agenda,
           timeoutMs: config.bot.handoffTimeoutMs,
           log,
+          activity: core.activity,
         });
         const flowCommands = createFlowCommandHandler({
           admin: () => {

@@ -7,6 +7,8 @@
 import type { PendingConfirmationRepo, PendingOwner } from '../../src/infra/repos/pendingConfirmations';
 import type { TurnHandler, TurnInfo } from '../contracts';
 import { normalise } from '../conversation';
+import { commandWord, helpFor, roleOfCommand } from '../help';
+import { cleanText } from '../text';
 import { NotAllowedError, UsageError } from '../errors';
 import type { AdminCommands } from './commands';
 import { isCommand, parseCommand } from './parse';
@@ -25,6 +27,7 @@ export function createAdminHandler(deps: AdminHandlerDeps): TurnHandler {
     const a = context.activity;
     if (a.type !== 'message') return false;
     const isAdmin = info.roles.includes('admin');
+    const text = cleanText(a.text);
     const owner = ownerOf(info, a.conversation.id);
     if (isAdmin && (await deps.pending.has(owner, deps.clock()))) {
       const action = await deps.pending.take(owner, deps.clock());
@@ -33,11 +36,15 @@ export function createAdminHandler(deps: AdminHandlerDeps): TurnHandler {
         return true;
       }
       if (action) await context.sendActivity('Cancelled: nothing was changed.');
-      if (!isCommand(a.text)) return true;
+      if (!isCommand(text)) return true;
     }
-    if (!isCommand(a.text)) return false;
-    if (!isAdmin) throw new NotAllowedError('admin');
-    const parsed = parseCommand(a.text ?? '');
+    if (!isCommand(text)) return false;
+    if (commandWord(text) === 'help') {
+      await context.sendActivity(helpFor(info.roles));
+      return true;
+    }
+    if (!isAdmin) throw new NotAllowedError(roleOfCommand(text));
+    const parsed = parseCommand(text);
     if (!parsed.ok) throw new UsageError(parsed.message, parsed.usage);
     const outcome = await deps.commands.run(parsed.command, info);
     if (outcome.pending)

@@ -7,9 +7,12 @@ import type { TurnContext } from 'botbuilder';
 import type { Handoff, UserRef } from '../../src/infra/repos/handoffs';
 import type { TurnInfo } from '../contracts';
 import { parseAgentCommand } from './intent';
-import type { HandoffParts } from './parts';
+import { mirrorState, type HandoffParts } from './parts';
+
+/** How many left messages `/inbox` shows. */
+const INBOX_SIZE = 10;
 import { describeRequest, formatQueue, orderQueue } from './queue';
-import { acceptedText, agentEndedText, texts } from './texts';
+import { acceptedText, agentEndedText, formatInbox, texts } from './texts';
 
 export async function handleAgent(
   p: HandoffParts,
@@ -23,6 +26,7 @@ export async function handleAgent(
   if (cmd?.kind === 'usage') await context.sendActivity(cmd.message);
   else if (cmd?.kind === 'queue')
     await context.sendActivity(formatQueue(orderQueue(await p.repo.queued(ws)), p.clock()));
+  else if (cmd?.kind === 'inbox') await context.sendActivity(formatInbox(await p.repo.inbox(ws, INBOX_SIZE)));
   else if (cmd?.kind === 'accept') await accept(p, context, ws, me, cmd.position);
   else if (cmd?.kind === 'end') await end(p, context, ws, me);
   else {
@@ -64,6 +68,7 @@ async function accept(
     return;
   }
   await p.timeouts.cancel(accepted.timeoutJobId);
+  await mirrorState(p, ws, accepted.contactId, { status: 'connected' });
   await context.sendActivity(acceptedText(accepted, now));
   const outcome = await p.sender.toContact(ws, accepted.contactId, texts.connectedCustomer, {
     respectOptOut: false,
@@ -78,6 +83,7 @@ async function end(p: HandoffParts, context: TurnContext, ws: string, me: UserRe
     await context.sendActivity(texts.agentNotInConversation);
     return;
   }
+  await mirrorState(p, ws, ended.contactId, null);
   await context.sendActivity(agentEndedText(ended, 'agent'));
   await p.sender.toContact(ws, ended.contactId, texts.agentEnded, { respectOptOut: false });
 }

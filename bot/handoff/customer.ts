@@ -7,9 +7,18 @@ import { EventFactory, type TurnContext } from 'botbuilder';
 import type { Handoff } from '../../src/infra/repos/handoffs';
 import type { TurnInfo } from '../contracts';
 import { asksForPerson, isCustomerEnd } from './intent';
-import type { HandoffParts } from './parts';
+import { mirrorState, tellAgents, type HandoffParts } from './parts';
 import { orderQueue, snapshotSegments, withVipFlag } from './queue';
-import { agentEndedText, fromCustomer, newRequestText, queuedText, texts } from './texts';
+import {
+  agentEndedText,
+  fromCustomer,
+  leftMessageText,
+  movedBackText,
+  newRequestText,
+  queuedText,
+  stoppedWaitingText,
+  texts,
+} from './texts';
 
 export async function handleCustomer(
   p: HandoffParts,
@@ -22,9 +31,14 @@ export async function handleCustomer(
   if (current?.status === 'active') return talk(p, context, current, text);
   if (current?.status === 'queued') {
     if (isCustomerEnd(text)) {
-      if (await p.repo.end(ws, current._id, 'customer', p.clock()))
+      const ended = await p.repo.end(ws, current._id, 'customer', p.clock());
+      if (ended) {
         await p.timeouts.cancel(current.timeoutJobId);
+        await mirrorState(p, ws, info.contact._id, null);
+      }
       await context.sendActivity(texts.cancelled);
+      // Agents who saw the request must not go looking for someone who has gone.
+      if (ended) await tellAgents(p, ws, stoppedWaitingText(ended));
       return true;
     }
     if (!asksForPerson(text)) return false; // the bot keeps helping while they wait
@@ -40,8 +54,10 @@ export async function handleCustomer(
       await p.repo.stopAwaiting(ws, info.contact._id);
       await context.sendActivity(texts.noMessage);
     } else {
-      await p.repo.leaveMessage(ws, current._id, text, p.clock());
+      const left = await p.repo.leaveMessage(ws, current._id, text, p.clock());
       await context.sendActivity(texts.leftMessage);
+      // Kept for /inbox; agents on duty hear of it at once.
+      if (left) await tellAgents(p, ws, leftMessageText(current, text));
     }
     return true;
   }
@@ -55,10 +71,12 @@ async function talk(p: HandoffParts, context: TurnContext, h: Handoff, text: str
   if (isCustomerEnd(text)) {
     const ended = await p.repo.end(h.workspaceId, h._id, 'customer', p.clock());
     await context.sendActivity(ended ? texts.customerEnded : texts.agentEnded);
-    if (ended)
+    if (ended) {
+      await mirrorState(p, h.workspaceId, h.contactId, null);
       await p.sender.toUser(h.workspaceId, agent.channelId, agent.userId, agentEndedText(h, 'customer'), {
         respectOptOut: false, // an agent's work notice, not marketing
       });
+    }
     return true;
   }
   if (!text) {
@@ -96,7 +114,9 @@ async function request(p: HandoffParts, context: TurnContext, info: TurnInfo): P
     requestedAt: now,
     ...(timeoutJobId === undefined ? {} : { timeoutJobId }),
   });
-  const position = await positionOf(p, ws, handoff._id);
+  const queue = orderQueue(await p.repo.queued(ws));
+  const index = queue.findIndex((h) => h._id === handoff._id);
+  const position = index < 0 ? 1 : index + 1;
   if (!created) {
     await p.timeouts.cancel(timeoutJobId);
     await context.sendActivity(texts.alreadyQueued(position));
@@ -114,11 +134,24 @@ async function request(p: HandoffParts, context: TurnContext, info: TurnInfo): P
       requestedAt: now.toISOString(),
     }),
   );
+  await mirrorState(p, ws, info.contact._id, { status: 'waiting', since: now });
   await context.sendActivity(queuedText(snap.routing, position));
   // In the background: an unreachable agent (up to the send timeout each) must not hold up the
   // customer's turn. `HandoffModule.idle()` waits for it (tests, shutdown).
   p.background.run(() => notifyAgents(p, handoff, position));
+  if (index >= 0) await tellMovedBack(p, queue.slice(index + 1), index + 2);
   return true;
+}
+
+/** Everyone now behind a request that went ahead of them hears their new place in the queue. */
+async function tellMovedBack(p: HandoffParts, behind: readonly Handoff[], firstPosition: number) {
+  await Promise.allSettled(
+    behind.map((h, i) =>
+      p.sender.toContact(h.workspaceId, h.contactId, movedBackText(firstPosition + i), {
+        respectOptOut: false,
+      }),
+    ),
+  );
 }
 
 async function positionOf(p: HandoffParts, ws: string, id: string): Promise<number> {
@@ -128,16 +161,6 @@ async function positionOf(p: HandoffParts, ws: string, id: string): Promise<numb
 
 /** Every agent hears of the request; one unreachable agent does not keep the others from it. */
 async function notifyAgents(p: HandoffParts, h: Handoff, position: number): Promise<void> {
-  const agents = await p.roles.holders(h.workspaceId, 'agent');
-  const results = await Promise.allSettled(
-    agents.map((a) =>
-      p.sender.toUser(h.workspaceId, a.channelId, a.userId, newRequestText(h, position), {
-        respectOptOut: false, // an agent's work notice, not marketing
-      }),
-    ),
-  );
-  const missed = results.filter((r) => r.status === 'rejected' || r.value !== 'sent').length;
-  if (missed)
-    p.log.warn({ handoffId: h._id, missed, agents: agents.length }, 'handoff: some agents not notified');
-  if (!agents.length) p.log.warn({ handoffId: h._id }, 'handoff: no agents to notify');
+  const missed = await tellAgents(p, h.workspaceId, newRequestText(h, position));
+  if (missed) p.log.warn({ handoffId: h._id, missed }, 'handoff: some agents not notified');
 }

@@ -26,6 +26,7 @@ import { handleAgent } from './agent';
 import { handleCustomer } from './customer';
 import { Background, type HandoffParts } from './parts';
 import { requestForContact, type ContactRefs } from './fromFlow';
+import { cleanText } from '../text';
 import { orderQueue } from './queue';
 import { agendaTimeouts, defineTimeoutJob } from './timeout';
 
@@ -40,6 +41,8 @@ export interface HandoffDeps {
   timeoutMs: number;
   log: Logger;
   clock?: Clock;
+  /** Mirrors the open handoff onto the contact (conversation-aware rules); optional for tests. */
+  activity?: HandoffParts['activity'];
   /** Agenda lock lifetime of the timeout job (default 30 s); see `defineTimeoutJob`. */
   jobLockMs?: number;
 }
@@ -71,11 +74,13 @@ export function createHandoff(deps: HandoffDeps): HandoffModule {
     log,
     clock: deps.clock ?? (() => new Date()),
     background: new Background(log),
+    ...(deps.activity ? { activity: deps.activity } : {}),
   };
   const handler = async (context: TurnContext, info: TurnInfo): Promise<boolean> => {
     // Only messages: typing, reactions and conversation updates go to the rest of the bot.
     if (context.activity.type !== 'message') return false;
-    const text = (context.activity.text ?? '').trim();
+    // Zero-width and bidi characters removed, full-width letters folded (cleanText), case kept.
+    const text = cleanText(context.activity.text);
     // Agents are never queued themselves: their words are commands, relayed, or the bot's.
     return info.roles.includes('agent')
       ? handleAgent(parts, context, info, text)

@@ -25,9 +25,10 @@ export type AgentCommand =
   | { kind: 'queue' }
   | { kind: 'accept'; position: number }
   | { kind: 'end' }
+  | { kind: 'inbox' }
   | { kind: 'usage'; message: string };
 
-const COMMAND = /^\s*\/(queue|accept|end)(?:\s+(\S.*?))?\s*$/i;
+const COMMAND = /^\s*\/(queue|accept|end|inbox)(?:\s+(\S.*?))?\s*$/i;
 
 /**
  * An agent's command, or undefined when the message is not one (it is then relayed, or left to
@@ -44,5 +45,5 @@ export function parseAgentCommand(text: string): AgentCommand | undefined {
     return { kind: 'usage', message: 'Usage: /accept, or /accept <n> with n the position shown by /queue.' };
   }
   if (arg !== undefined) return { kind: 'usage', message: `Usage: /${name} (it takes no arguments).` };
-  return name === 'queue' ? { kind: 'queue' } : { kind: 'end' };
+  return name === 'queue' ? { kind: 'queue' } : name === 'inbox' ? { kind: 'inbox' } : { kind: 'end' };
 }

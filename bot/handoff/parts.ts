@@ -7,6 +7,7 @@ import type { Clock } from '../../src/domain/membership/transitions';
 import type { HandoffRepo } from '../../src/infra/repos/handoffs';
 import type { ProactiveSender, RoleStore } from '../contracts';
 import type { Timeouts } from './timeout';
+import type { HandoffState } from '../../src/domain/conversations/service';
 
 /** Work done after the turn has answered (agent notices); failures are logged, never thrown. */
 export class Background {
@@ -38,4 +39,25 @@ export interface HandoffParts {
   log: Logger;
   clock: Clock;
   background: Background;
+  /** Mirrors the open handoff onto the contact for rules (`handoff open`, `waited for an agent …`). */
+  activity?: { setHandoff(ws: string, contactId: string, state: HandoffState): Promise<void> };
+}
+
+/** Tells every agent; one unreachable agent does not keep the others from it. Returns how many missed it. */
+export async function tellAgents(p: HandoffParts, ws: string, text: string): Promise<number> {
+  const agents = await p.roles.holders(ws, 'agent');
+  const results = await Promise.allSettled(
+    agents.map((a) =>
+      // An agent's work notice, not marketing: sent even to an agent who opted out as a customer.
+      p.sender.toUser(ws, a.channelId, a.userId, text, { respectOptOut: false }),
+    ),
+  );
+  return results.filter((r) => r.status === 'rejected' || r.value !== 'sent').length;
+}
+
+/** Records the contact's handoff state; a failure is logged, never fails the conversation. */
+export async function mirrorState(p: HandoffParts, ws: string, contactId: string, state: HandoffState) {
+  await p.activity?.setHandoff(ws, contactId, state).catch((err: unknown) => {
+    p.log.warn({ err, contactId }, 'handoff: could not record the handoff state on the contact');
+  });
 }

@@ -52,3 +52,29 @@ export function agentEndedText(h: Handoff, by: 'agent' | 'customer'): string {
 export function fromCustomer(h: Handoff, text: string): string {
   return `${h.contactName}: ${text}`;
 }
+
+/** To every agent when a waiting customer gives up (types end) before anyone accepted. */
+export function stoppedWaitingText(h: Handoff): string {
+  return `${describeRequest(h)} stopped waiting and left the queue.`;
+}
+
+/** To every agent when a customer leaves a message after nobody was free. */
+export function leftMessageText(h: Handoff, text: string): string {
+  return `${describeRequest(h)} left a message: "${text}". Type /inbox to see all left messages.`;
+}
+
+/** To a waiting customer whom a priority (VIP) request has just gone ahead of. */
+export function movedBackText(position: number): string {
+  return `A priority customer has just been placed ahead of you; you're now number ${position} in the queue. Thanks for waiting.`;
+}
+
+/** The `/inbox` answer: the newest left messages with who left them and when. */
+export function formatInbox(items: readonly Handoff[]): string {
+  const lines = items.flatMap((h) =>
+    h.leftMessage
+      ? [`- ${describeRequest(h)}, ${h.leftMessage.at.toISOString()}: "${h.leftMessage.text}"`]
+      : [],
+  );
+  if (!lines.length) return 'The inbox is empty: no customer has left a message.';
+  return [`Left messages (newest first, ${lines.length}):`, ...lines].join('\n');
+}

@@ -6,7 +6,7 @@
  */
 import type { Agenda, Job } from 'agenda';
 import type { Logger } from '../../src/infra/logger';
-import type { HandoffParts } from './parts';
+import { mirrorState, type HandoffParts } from './parts';
 import { texts } from './texts';
 
 export const HANDOFF_TIMEOUT_JOB = 'handoff.timeout';
@@ -49,6 +49,7 @@ function isJobData(data: unknown): data is TimeoutJobData {
 export async function expireRequest(p: HandoffParts, data: TimeoutJobData): Promise<void> {
   const expired = await p.repo.expire(data.workspaceId, data.handoffId, p.clock());
   if (!expired) return; // accepted, cancelled or already expired
+  await mirrorState(p, expired.workspaceId, expired.contactId, null);
   const outcome = await p.sender.toContact(expired.workspaceId, expired.contactId, texts.timeout, {
     respectOptOut: false,
   });

@@ -6,6 +6,7 @@
 import type { Request, Response, Server } from 'restify';
 import type { ContactService } from '../domain/contacts/service';
 import { API_PREFIX, workspaceOf } from './auth';
+import { publicContact } from './contactView';
 
 export interface ContactRouteDeps {
   contacts: ContactService;
@@ -23,19 +24,20 @@ export function registerContactRoutes(server: Server, deps: ContactRouteDeps): v
 
   server.post(base, async (req: Request, res: Response) => {
     const { contact, created } = await c.upsert(workspaceOf(req), req.body);
-    res.send(created ? 201 : 200, contact);
+    res.send(created ? 201 : 200, publicContact(contact));
   });
 
   server.get(base, async (req: Request, res: Response) => {
-    res.send(200, await c.list(workspaceOf(req), req.query));
+    const page = await c.list(workspaceOf(req), req.query);
+    res.send(200, { ...page, items: page.items.map(publicContact) });
   });
 
   server.get(`${base}/:id`, async (req: Request, res: Response) => {
-    res.send(200, await c.get(workspaceOf(req), param(req, 'id')));
+    res.send(200, publicContact(await c.get(workspaceOf(req), param(req, 'id'))));
   });
 
   server.patch(`${base}/:id`, async (req: Request, res: Response) => {
-    res.send(200, await c.patch(workspaceOf(req), param(req, 'id'), req.body));
+    res.send(200, publicContact(await c.patch(workspaceOf(req), param(req, 'id'), req.body)));
   });
 
   server.del(`${base}/:id`, async (req: Request, res: Response) => {
@@ -44,14 +46,17 @@ export function registerContactRoutes(server: Server, deps: ContactRouteDeps): v
   });
 
   server.post(`${base}/:id/tags`, async (req: Request, res: Response) => {
-    res.send(200, await c.changeTags(workspaceOf(req), param(req, 'id'), req.body));
+    res.send(200, publicContact(await c.changeTags(workspaceOf(req), param(req, 'id'), req.body)));
   });
 
   server.put(`${base}/:id/custom/:key`, async (req: Request, res: Response) => {
-    res.send(200, await c.setCustom(workspaceOf(req), param(req, 'id'), param(req, 'key'), req.body));
+    res.send(
+      200,
+      publicContact(await c.setCustom(workspaceOf(req), param(req, 'id'), param(req, 'key'), req.body)),
+    );
   });
 
   server.del(`${base}/:id/custom/:key`, async (req: Request, res: Response) => {
-    res.send(200, await c.deleteCustom(workspaceOf(req), param(req, 'id'), param(req, 'key')));
+    res.send(200, publicContact(await c.deleteCustom(workspaceOf(req), param(req, 'id'), param(req, 'key'))));
   });
 }

@@ -7,9 +7,11 @@ import type { Server } from 'restify';
 import type { ContactChangeListener } from '../domain/contacts/types';
 import { ImportService, type BulkChangeListener } from '../domain/contacts/import';
 import { ContactService } from '../domain/contacts/service';
+import { ActivityService } from '../domain/conversations/service';
 import { EventService } from '../domain/events/service';
 import { ApiKeyService } from '../domain/workspaces/apiKeys';
 import { MongoApiKeyRepo } from '../infra/repos/apiKeys';
+import { ContactActivityRepo } from '../infra/repos/contactActivity';
 import { MongoContactRepo } from '../infra/repos/contacts';
 import { MongoEventRepo } from '../infra/repos/events';
 import { WorkspaceService } from '../domain/workspaces/workspaces';
@@ -27,6 +29,8 @@ export interface CoreServices {
   contactRepo: MongoContactRepo;
   workspaces: WorkspaceService;
   importer: ImportService;
+  /** Bot messages and handoff state as contact traits (conversation-aware rules). */
+  activity: ActivityService;
 }
 
 export interface CoreOptions {
@@ -60,6 +64,7 @@ export async function createCoreServices(db: Db, opts: CoreOptions): Promise<Cor
     events: new EventService({ events: new MongoEventRepo(db), contacts: contactRepo, listener, clock }),
     contactRepo,
     importer: new ImportService({ contacts, repo: contactRepo, listener: bulk, clock }),
+    activity: new ActivityService(new ContactActivityRepo(db), listener, clock),
   };
 }
 

@@ -10,7 +10,12 @@ export async function connectMongo(uri: string, dbName: string, log: Logger): Pr
     autoIndex: true,
     monitorCommands: true,
   });
-  conn.on('disconnected', () => log.warn('database: disconnected'));
+  // close() (a clean shutdown) says 'disconnecting' first: only an unplanned loss is a warning.
+  let closing = false;
+  conn.on('disconnecting', () => (closing = true));
+  conn.on('disconnected', () =>
+    closing ? log.info('database: connection closed') : log.warn('database: disconnected'),
+  );
   conn.on('reconnected', () => log.info('database: reconnected'));
   // Without a listener an 'error' event would crash the process; the driver reconnects by itself.
   conn.on('error', (err: Error) => log.error({ err }, 'database: connection error'));

@@ -28,7 +28,20 @@ export interface Condition {
 /** A length of time relative to the evaluation instant `now`. */
 export interface RelativeTime {
   amount: number; // integer, 1..100000
-  unit: 'days' | 'hours';
+  unit: 'days' | 'hours' | 'minutes';
+}
+
+/**
+ * A count of recent occurrences for the conversation-aware fields: `conversations` (how many
+ * conversations) and `intents` (how many messages mentioned `intent`) since `now − last`, compared
+ * with `count` by the condition's operator (`>=`, `>`, `<`, `<=`, `=`). `count` is 0..20 and the
+ * window at most 90 days (what the contact keeps: src/domain/conversations/activity.ts).
+ */
+export interface WindowCount {
+  count: number;
+  last: RelativeTime;
+  /** `intents` only: an intent of the keyword table (lower case), never raw message text. */
+  intent?: string;
 }
 
 /**
@@ -45,9 +58,10 @@ export interface RelativeTime {
  * - `within last`, `more than ago`: RelativeTime
  * - `has` (tags): string; `has any of` / `has all of` / `has none of`: non-empty string array
  * - `in segment`: the segment's name (string); "not in segment" is `in segment` with `not: true`
+ * - `conversations` / `intents` with `>=`, `>`, `<`, `<=`, `=`: WindowCount
  * - `exists`, `not exists`, `is true`, `is false`: no value
  */
-export type Value = string | number | [number, number] | string[] | number[] | RelativeTime;
+export type Value = string | number | [number, number] | string[] | number[] | RelativeTime | WindowCount;
 
 export const OPERATORS = [
   '=',

@@ -3,9 +3,12 @@
  * allows (DESIGN §3.1, §3.2). Field names come only from here, so a user string never becomes a
  * query path.
  */
+import { MAX_RANK, MAX_WINDOW_MS } from '../domain/conversations/activity';
+import { INTENTS } from '../domain/conversations/intents';
 import type { Operator } from './ast';
 
-export type FieldType = 'string' | 'number' | 'date' | 'boolean' | 'tags' | 'segment' | 'custom';
+export type FieldType =
+  'string' | 'number' | 'date' | 'boolean' | 'tags' | 'segment' | 'custom' | 'activity' | 'intent';
 
 export interface FieldInfo {
   /** The name used in the AST and in the text form. */
@@ -40,6 +43,10 @@ export const OPERATORS_BY_TYPE: Readonly<Record<FieldType, readonly Operator[]>>
   boolean: ['is true', 'is false', 'exists', 'not exists'],
   tags: ['has', 'has any of', 'has all of', 'has none of'],
   segment: ['in segment'],
+  // Windowed counts (`conversations in last 7 days >= 3`, `asked about "refund" at least 2 times
+  // in last 14 days`): the operator compares the count with the value's `count`.
+  activity: ['>=', '>', '<', '<=', '='],
+  intent: ['>=', '>', '<', '<=', '='],
   // custom.<key> fields hold any of string/number/boolean/date: the operator and the literal's
   // type decide how a value is compared, and a value of another type never matches.
   custom: [
@@ -94,12 +101,19 @@ export const STANDARD_FIELDS: readonly FieldInfo[] = [
   f('lifetimeValue', 'number', 'sum of purchases minus refunds'),
   f('purchaseCount', 'number', 'number of purchases'),
   f('lastPurchaseAt', 'date', 'time of the latest purchase'),
-  f('lastConversationAt', 'date', 'time of the latest bot conversation'),
+  f('lastConversationAt', 'date', 'time of the latest bot conversation (moves on every message)'),
+  f('lastMessageAt', 'date', 'time of the latest bot message (text: `last message`)'),
   f('conversationCount', 'number', 'number of conversations'),
   f('leadScore', 'number', 'lead score, 0–100'),
   f('openDeals', 'number', 'deals opened and not yet closed'),
   f('supportTickets', 'number', 'open support tickets'),
   f('totalTickets', 'number', 'support tickets ever opened'),
+  f('handoffStatus', 'string', 'open handoff: "waiting" for an agent or "connected" (text: `handoff open`)'),
+  f('handoffWaitingSince', 'date', 'when the open handoff started waiting for an agent'),
+  f('conversations', 'activity', 'conversations in a recent window', { path: 'recentConversations' }),
+  f('intents', 'intent', 'messages mentioning an intent in a recent window (text: `asked about`)', {
+    path: 'recentIntents',
+  }),
   f('tags', 'tags', 'tags on the contact (case-insensitive)'),
   f('segment', 'segment', 'membership of another segment', { path: 'segments.segmentId' }),
 ];
@@ -128,4 +142,8 @@ export const fieldCatalogue = {
   fields: STANDARD_FIELDS,
   custom: { prefix: 'custom.', keyPattern: CUSTOM_KEY.source },
   operatorsByType: OPERATORS_BY_TYPE,
+  /** What `asked about "…"` may name (the bot's keyword table). */
+  intents: INTENTS,
+  /** Windowed counts: `count` 0..maxCount, window at most maxWindowDays. */
+  windows: { maxCount: MAX_RANK, maxWindowDays: MAX_WINDOW_MS / 86_400_000 },
 } as const;

@@ -19,7 +19,9 @@ export type ValueKind =
   | 'instant'
   | 'day'
   | 'relative'
-  | 'name';
+  | 'name'
+  | 'windowCount'
+  | 'intentCount';
 
 /** What each value kind looks like, for "expected ..." messages. */
 export const VALUE_EXPECTED: Readonly<Record<ValueKind, string>> = {
@@ -33,8 +35,10 @@ export const VALUE_EXPECTED: Readonly<Record<ValueKind, string>> = {
   list: 'a list of strings or of numbers',
   instant: 'a date such as 2026-01-15 or 2026-01-15T10:00:00Z',
   day: 'a date such as 2026-01-15',
-  relative: 'a whole number of days or hours',
+  relative: 'a whole number of days, hours or minutes',
   name: 'a segment name in double quotes',
+  windowCount: 'a count of conversations in a window, such as "in last 7 days >= 3"',
+  intentCount: 'an intent and a count, such as "refund" at least 2 times in last 14 days',
 };
 
 /** True when the catalogue lets `op` be used on fields of `type`. */
@@ -44,6 +48,8 @@ export function isOperatorAllowed(type: FieldType, op: Operator): boolean {
 
 /** The value kind of an operator that is allowed on `type` (see isOperatorAllowed). */
 export function valueKind(type: FieldType, op: Operator): ValueKind {
+  if (type === 'activity') return 'windowCount';
+  if (type === 'intent') return 'intentCount';
   switch (op) {
     case 'exists':
     case 'not exists':

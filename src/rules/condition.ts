@@ -6,6 +6,7 @@ import { OPERATORS, type Condition, type Operator } from './ast';
 import { VALUE_EXPECTED, isOperatorAllowed, valueKind, type ValueKind } from './checks';
 import { isWord, type Lexer, type Token } from './lexer';
 import { FIELD_HINT, fieldFromText, operatorsAsText, similarField } from './syntax';
+import { parsePhrase } from './phrases';
 import { checkValue } from './values';
 
 const CONDITION_START = ['a condition', '"("'];
@@ -15,11 +16,13 @@ const WORD_OPERATORS = OPERATORS.filter((op) => /^[a-z]/.test(op) && op !== 'in 
   words: (operator === 'more than ago' ? 'more than' : operator).split(' '),
   operator,
 }));
-const UNITS: ReadonlyMap<string, 'days' | 'hours'> = new Map([
+const UNITS: ReadonlyMap<string, 'days' | 'hours' | 'minutes'> = new Map([
   ['day', 'days'],
   ['days', 'days'],
   ['hour', 'hours'],
   ['hours', 'hours'],
+  ['minute', 'minutes'],
+  ['minutes', 'minutes'],
 ] as const);
 
 /** Consumes `word` (case-insensitive) or throws, saying it was expected `context`. */
@@ -86,7 +89,7 @@ function readValue(lx: Lexer, kind: ValueKind, operator: Operator, slots: Map<st
     const amount = literal(lx, 'relative', context, slots, '.amount');
     const u = lx.peek();
     const unit = u.kind === 'word' ? UNITS.get(u.text.toLowerCase()) : undefined;
-    if (unit === undefined) throw lx.fail(u, ['"days"', '"hours"']);
+    if (unit === undefined) throw lx.fail(u, ['"days"', '"hours"', '"minutes"']);
     slots.set('.unit', lx.next());
     if (operator === 'more than ago') expectWord(lx, 'ago', ` after "more than ${String(amount)} ${u.text}"`);
     return { amount, unit };
@@ -107,8 +110,12 @@ function readValue(lx: Lexer, kind: ValueKind, operator: Operator, slots: Map<st
 }
 
 /** Reads a condition up to its value: the field (or `in segment`) and the operator. */
-function readHead(lx: Lexer, negated: boolean): { c: Condition; kind: ValueKind; negate: boolean } {
-  const t = lx.next();
+function readHead(
+  lx: Lexer,
+  negated: boolean,
+  named?: 'lastMessageAt',
+): { c: Condition; kind: ValueKind; negate: boolean } {
+  const t = named ? { kind: 'word' as const, text: 'last message', value: '', start: 0 } : lx.next();
   if (t.kind !== 'word' || isWord(t, 'and') || isWord(t, 'or')) throw lx.fail(t, CONDITION_START);
   if (isWord(t, 'in')) {
     expectWord(lx, 'segment', ' after "in"');
@@ -118,7 +125,7 @@ function readHead(lx: Lexer, negated: boolean): { c: Condition; kind: ValueKind;
       negate: false,
     };
   }
-  const info = fieldFromText(t.text);
+  const info = named ? fieldFromText(named) : fieldFromText(t.text);
   if (!info) {
     const like = similarField(t.text);
     throw lx.fail(t, FIELD_HINT, like ? ` (did you mean ${like}?)` : '');
@@ -141,9 +148,11 @@ function readHead(lx: Lexer, negated: boolean): { c: Condition; kind: ValueKind;
  * goes through the checks validateRule uses, and a problem is reported at the token it came from.
  */
 export function parseCondition(lx: Lexer, negated: boolean): Condition {
-  const { c, kind, negate } = readHead(lx, negated);
+  const phrase = parsePhrase(lx);
+  if (phrase !== undefined && phrase !== 'lastMessageAt') return phrase;
+  const { c, kind, negate } = readHead(lx, negated, phrase);
   const slots = new Map<string, Token>();
-  const checked = checkValue(kind, readValue(lx, kind, c.operator, slots));
+  const checked = checkValue(kind, readValue(lx, kind, c.operator, slots), c.operator);
   const problem = checked.problems[0];
   if (problem) {
     const at = slots.get(problem.sub) ?? slots.get('');

@@ -7,7 +7,7 @@ import { lookupField } from './catalogue';
 import { formatRule } from './format';
 import { nextFlip } from './nextflip';
 import { compilePredicate, fieldValue } from './predicate';
-import { isDate, subPath } from './semantics';
+import { isDate, relativeMs, subPath } from './semantics';
 
 /** A JSON value: what `actual` becomes once Dates are ISO strings and missing is null. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -60,6 +60,20 @@ function toJson(v: unknown): Json {
   return typeof v === 'bigint' || typeof v === 'symbol' ? v.toString() : null;
 }
 
+/** How many kept occurrences (of the intent, if any) lie in the condition's window at `now`. */
+function countInWindow(stored: unknown, value: Value | undefined, now: Date): number {
+  if (!Array.isArray(stored) || typeof value !== 'object' || Array.isArray(value) || !('count' in value))
+    return 0;
+  const since = now.getTime() - relativeMs(value.last);
+  let n = 0;
+  for (const e of stored as unknown[]) {
+    const x = (typeof e === 'object' && e !== null ? e : {}) as { i?: unknown; at?: unknown };
+    if (value.intent !== undefined && x.i !== value.intent) continue;
+    if (isDate(x.at) && x.at.getTime() >= since) n++;
+  }
+  return n;
+}
+
 function explainNode(
   rule: Rule,
   contact: RuleContact,
@@ -75,8 +89,12 @@ function explainNode(
     const not = rule.not === true;
     return { kind: 'group', path, op: rule.op, not, result: not ? !value : value, children };
   }
-  const at = lookupField(rule.field)?.path ?? rule.field;
-  const raw = fieldValue(contact, at);
+  const info = lookupField(rule.field);
+  const at = info?.path ?? rule.field;
+  const stored = fieldValue(contact, at);
+  // A windowed count shows the count in its window (of the occurrences kept), not the storage.
+  const windowed = info?.type === 'activity' || info?.type === 'intent';
+  const raw = windowed && stored !== undefined ? countInWindow(stored, rule.value, now) : stored;
   const out: ConditionExplanation = {
     kind: 'condition',
     path,

@@ -4,6 +4,7 @@
  */
 import type { Condition, Rule, Value } from './ast';
 import { isIsoDay, isIsoInstant } from './checks';
+import { formatPhrase } from './phrases';
 import { OPERATOR_TEXT, fieldToText } from './syntax';
 
 const hex4 = (c: number): string => `\\u${c.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -38,6 +39,8 @@ function date(v: Value | undefined): string {
 }
 
 function condition(c: Condition): string {
+  const phrase = formatPhrase(c);
+  if (phrase !== undefined) return phrase;
   const { operator: op, value: v } = c;
   if (op === 'in segment') return `in segment ${literal(v)}`;
   const field = fieldToText(c.field);
@@ -45,7 +48,7 @@ function condition(c: Condition): string {
   if (op === 'between' && Array.isArray(v)) return `${field} between ${literal(v[0])} and ${literal(v[1])}`;
   if (Array.isArray(v)) return `${field} ${op} (${v.map(literal).join(', ')})`;
   if (op === 'before' || op === 'after' || op === 'on') return `${field} ${op} ${date(v)}`;
-  if (typeof v === 'object') {
+  if (typeof v === 'object' && 'unit' in v) {
     const unit = v.amount === 1 ? v.unit.slice(0, -1) : v.unit;
     return op === 'within last'
       ? `${field} within last ${v.amount} ${unit}`

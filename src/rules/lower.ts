@@ -3,10 +3,21 @@
  * (regex on strings, equality, membership, typed ranges, presence). The Mongo compiler and the
  * predicate compiler both start from here, so a condition's meaning is decided in one place.
  */
-import type { Condition, RelativeTime, RuleContext } from './ast';
+import type { Condition, RelativeTime, RuleContext, WindowCount } from './ast';
 import { lookupField, OPERATORS_BY_TYPE } from './catalogue';
 import { RuleValidationError } from './errors';
-import { dateSpan, lowerCaseStored, relativeMs, resolveSegmentId, subPath, textPattern } from './semantics';
+import { valueKind } from './checks';
+import {
+  dateSpan,
+  lowerCaseStored,
+  relativeMs,
+  resolveSegmentId,
+  subPath,
+  textPattern,
+  wellFormed,
+} from './semantics';
+import { checkValue } from './values';
+import { windowCheck } from './windowValue';
 
 /** A range end: the instant/number `ms`, or `now + ms` when `relative`. */
 export interface Bound {
@@ -26,7 +37,21 @@ export type Check =
   | { kind: 'in'; path: string; values: readonly (string | number)[] }
   | { kind: 'range'; path: string; type: 'number' | 'date'; min?: Bound; max?: Bound }
   | { kind: 'present'; path: string }
-  | { kind: 'all'; checks: Check[] };
+  | { kind: 'all'; checks: Check[] }
+  | { kind: 'not'; check: Check }
+  | RecentCheck;
+
+/**
+ * A windowed count, as one ranked occurrence: the array at `path` has an element `{r: rank, at}`
+ * (and `i: intent` when given) with `at >= now + since.ms` — "at least `rank` occurrences since".
+ */
+export interface RecentCheck {
+  kind: 'recent';
+  path: string;
+  rank: number;
+  intent?: string;
+  since: Bound;
+}
 
 /** A lowered condition: the check of its positive form, and whether the condition negates it. */
 export interface Lowered {
@@ -53,7 +78,7 @@ const isRelative = (v: unknown): v is RelativeTime =>
   v !== null &&
   Number.isInteger((v as RelativeTime).amount) &&
   (v as RelativeTime).amount > 0 &&
-  ((v as RelativeTime).unit === 'days' || (v as RelativeTime).unit === 'hours');
+  ['days', 'hours', 'minutes'].includes((v as RelativeTime).unit);
 
 const bound = (ms: number, inclusive: boolean, relative = false): Bound => ({
   ms,
@@ -86,11 +111,17 @@ export function lowerCondition(c: Condition, ctx: RuleContext | undefined, path:
   const regex = (...sources: string[]): Check => ({ kind: 'regex', path: at, sources });
   const anyOf = (values: string[]): Check => regex(...values.map((x) => textPattern('equals', x, exact)));
   const check = ((): Check => {
+    if (field.type === 'activity' || field.type === 'intent') {
+      const checked = checkValue(valueKind(field.type, c.operator), v, c.operator);
+      const w = checked.value as WindowCount | undefined;
+      if (!w) return fail(checked.problems[0]?.message ?? 'expected a windowed count');
+      return windowCheck(at, c.operator, w);
+    }
     switch (positive) {
       case '=':
         if (isNumber(v)) return { kind: 'eq', path: at, value: v };
         return exact
-          ? { kind: 'eq', path: at, value: lowerCaseStored(text()) }
+          ? { kind: 'eq', path: at, value: wellFormed(lowerCaseStored(text())) }
           : regex(textPattern('equals', text(), false));
       case 'contains':
       case 'starts with':
@@ -99,7 +130,9 @@ export function lowerCondition(c: Condition, ctx: RuleContext | undefined, path:
       case 'in':
         if (isNumbers(v)) return { kind: 'in', path: at, values: v };
         if (!isStrings(v)) return fail('expected a non-empty list of strings or of numbers');
-        return exact ? { kind: 'in', path: at, values: v.map(lowerCaseStored) } : anyOf(v);
+        return exact
+          ? { kind: 'in', path: at, values: v.map((x) => wellFormed(lowerCaseStored(x))) }
+          : anyOf(v);
       case '>':
         return { kind: 'range', path: at, type: 'number', min: bound(num(), false) };
       case '>=':

@@ -1,7 +1,7 @@
 /**
  * Rule → MongoDB filter, within the subset MongoDB and mongo-java-server both answer the same
  * way (DESIGN §2.1): `$and/$or/$nor`, `$eq`, `$in` (of values, or of flag-free anchored
- * regexes), typed ranges, `$ne: null`. User values only ever appear as operands; keys come from the catalogue.
+ * regexes), typed ranges, `$ne: null`, and `$elemMatch` on scalar subfields for windowed counts. User values only ever appear as operands; keys come from the catalogue.
  */
 import type { Document, Filter } from 'mongodb';
 import type { Rule, RuleContext } from './ast';
@@ -36,6 +36,16 @@ function checkFilter(check: Check, nowMs: number): Document {
       return { [check.path]: { $ne: null } };
     case 'all':
       return { $and: check.checks.map((c) => checkFilter(c, nowMs)) };
+    case 'not':
+      return { $nor: [checkFilter(check.check, nowMs)] };
+    case 'recent': {
+      // One element with scalar fields: $elemMatch answers the same on MongoDB, mongo-java-server
+      // and mingo (a range on an array-valued field would not: DESIGN §2.1).
+      const match: Document = { r: { $eq: check.rank } };
+      if (check.intent !== undefined) match.i = { $eq: check.intent };
+      match.at = { $gte: boundValue(check.since, 'date', nowMs) };
+      return { [check.path]: { $elemMatch: match } };
+    }
   }
 }
 

@@ -4,7 +4,7 @@
  * never later than the real flip (a late transition) and, with a context, never earlier either.
  */
 import type { Condition, Rule, RuleContact, RuleContext } from './ast';
-import { type Bound, lowerCondition } from './lower';
+import { type Bound, type Check, lowerCondition } from './lower';
 import { isDate, subPath } from './semantics';
 import { compilePredicate, fieldValue, type Predicate } from './predicate';
 
@@ -21,7 +21,18 @@ interface TimeCondition {
   path: string;
   min?: Bound;
   max?: Bound;
+  /** For a windowed count: only elements with these ranks (and intent) bound the window. */
+  recent?: { ranks: number[]; intent?: string };
   alone: Predicate;
+}
+
+/** The time-dependent checks inside a lowered check (windowed counts nest in all/not). */
+function timedChecks(check: Check): Check[] {
+  if (check.kind === 'all') return check.checks.flatMap(timedChecks);
+  if (check.kind === 'not') return timedChecks(check.check);
+  if (check.kind === 'recent') return [check];
+  if (check.kind === 'range' && (check.min?.relative || check.max?.relative)) return [check];
+  return [];
 }
 
 interface Compiled {
@@ -42,17 +53,48 @@ function compile(rule: Rule, ctx: RuleContext | undefined): Compiled {
   const conds = conditionsOf(rule);
   const timed: TimeCondition[] = [];
   for (const { condition, path } of conds) {
-    const { check } = lowerCondition(condition, ctx ?? anySegment, path);
-    if (check.kind !== 'range' || !(check.min?.relative || check.max?.relative)) continue;
-    const t: TimeCondition = { path: check.path, alone: compilePredicate(condition) };
-    if (check.min?.relative) t.min = check.min;
-    if (check.max?.relative) t.max = check.max;
-    timed.push(t);
+    const { check: lowered } = lowerCondition(condition, ctx ?? anySegment, path);
+    const checks = timedChecks(lowered);
+    if (checks.length === 0) continue;
+    const alone = compilePredicate(condition, ctx ?? anySegment);
+    const recent = checks.filter((c) => c.kind === 'recent');
+    const first = recent[0];
+    if (first) {
+      const ranks = recent.map((c) => c.rank);
+      const t: TimeCondition = { path: first.path, min: first.since, alone };
+      t.recent = first.intent === undefined ? { ranks } : { ranks, intent: first.intent };
+      timed.push(t);
+      continue;
+    }
+    for (const check of checks) {
+      if (check.kind !== 'range') continue;
+      const t: TimeCondition = { path: check.path, alone };
+      if (check.min?.relative) t.min = check.min;
+      if (check.max?.relative) t.max = check.max;
+      timed.push(t);
+    }
   }
   const needsCtx = conds.some((c) => c.condition.operator === 'in segment');
   const whole = needsCtx && !ctx ? undefined : compilePredicate(rule, ctx);
   const out: Compiled = { ctx, whole, timed };
   cache.set(rule, out);
+  return out;
+}
+
+/** The instants a condition's window is measured against: the date, or the ranked occurrences. */
+function timeValues(contact: RuleContact, t: TimeCondition): number[] {
+  const v = fieldValue(contact, t.path);
+  if (!t.recent) return isDate(v) ? [v.getTime()] : [];
+  if (!Array.isArray(v)) return [];
+  const { ranks, intent } = t.recent;
+  const out: number[] = [];
+  for (const e of v as unknown[]) {
+    if (typeof e !== 'object' || e === null) continue;
+    const x = e as { r?: unknown; i?: unknown; at?: unknown };
+    if (typeof x.r !== 'number' || !ranks.includes(x.r)) continue;
+    if (intent !== undefined && x.i !== intent) continue;
+    if (isDate(x.at)) out.push(x.at.getTime());
+  }
   return out;
 }
 
@@ -79,10 +121,10 @@ export function nextFlip(rule: Rule, contact: RuleContact, now: Date, ctx?: Rule
   const nowMs = now.getTime();
   const instants: number[] = [];
   for (const t of timed) {
-    const v = fieldValue(contact, t.path);
-    if (!isDate(v)) continue;
-    for (const at of candidates(v.getTime(), t)) {
-      if (at > nowMs && at <= MAX_MS) instants.push(at);
+    for (const v of timeValues(contact, t)) {
+      for (const at of candidates(v, t)) {
+        if (at > nowMs && at <= MAX_MS) instants.push(at);
+      }
     }
   }
   if (instants.length === 0) return null;

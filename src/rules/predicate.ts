@@ -55,7 +55,22 @@ function inSegment(s: unknown, id: string): boolean {
   return false;
 }
 
-const HELPERS = { isDate, anyElement, inSegment, custom };
+/**
+ * A ranked occurrence (see lower.ts RecentCheck): an element `{r: rank, at}` (with `i: intent`
+ * when given) whose `at` is a date at or after `min`, as `$elemMatch` decides it.
+ */
+function recent(list: unknown, rank: number, intent: string | undefined, min: number): boolean {
+  if (!Array.isArray(list)) return false;
+  // The rank first: cheap, and no array or date element (which BSON gives no fields) has one.
+  for (const e of list as ({ r?: unknown; i?: unknown; at?: unknown } | null)[]) {
+    if (typeof e !== 'object' || e === null || e.r !== rank) continue;
+    if (intent !== undefined && e.i !== intent) continue;
+    if (isDate(e.at) && e.at.getTime() >= min) return true;
+  }
+  return false;
+}
+
+const HELPERS = { isDate, anyElement, inSegment, custom, recent };
 const IDENTIFIER = /^[A-Za-z][A-Za-z0-9]*$/;
 
 /** Collects constants and emits JS expressions over `c` (contact), `n` (now ms) and `v`/`t`. */
@@ -86,6 +101,14 @@ class Emitter {
     switch (check.kind) {
       case 'all':
         return `(${check.checks.map((x) => this.check(x)).join(' && ')})`;
+      case 'not':
+        return `!${this.check(check.check)}`;
+      case 'recent': {
+        this.usesNow = true;
+        const intent = check.intent === undefined ? 'undefined' : this.constant(check.intent);
+        const min = `n + ${this.constant(check.since.ms)}`;
+        return `recent(${this.read(check.path)}, ${this.constant(check.rank)}, ${intent}, ${min})`;
+      }
       case 'regex': {
         // One regex for the whole list: the union of anchored alternatives means the same.
         const source =

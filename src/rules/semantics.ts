@@ -6,6 +6,7 @@
 import type { RelativeTime, RuleContext } from './ast';
 import { RuleValidationError } from './errors';
 
+export const MS_PER_MINUTE = 60_000;
 export const MS_PER_HOUR = 3_600_000;
 export const MS_PER_DAY = 86_400_000;
 
@@ -57,7 +58,7 @@ export function isDate(v: unknown): v is Date {
 
 /** The length of a relative time in ms: N days are exactly N × 24 h (UTC has no DST). */
 export function relativeMs(t: RelativeTime): number {
-  return t.amount * (t.unit === 'hours' ? MS_PER_HOUR : MS_PER_DAY);
+  return t.amount * (t.unit === 'minutes' ? MS_PER_MINUTE : t.unit === 'hours' ? MS_PER_HOUR : MS_PER_DAY);
 }
 
 /**
@@ -108,13 +109,22 @@ export function literalPattern(text: string, exact: boolean): string {
   return out;
 }
 
+/**
+ * A literal as the database will hold it: BSON strings are UTF-8, so a lone surrogate reaches the
+ * server (and every stored value) as U+FFFD. The predicate uses the same text, or it would
+ * disagree with the server on exactly those strings.
+ */
+export function wellFormed(text: string): string {
+  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 /** Text operators as flag-free regex sources over a literal (`exact` for stored-lower-case fields). */
 export function textPattern(
   op: 'equals' | 'contains' | 'starts with' | 'ends with',
   text: string,
   exact: boolean,
 ): string {
-  const p = literalPattern(exact ? lowerCaseStored(text) : text, exact);
+  const p = literalPattern(wellFormed(exact ? lowerCaseStored(text) : text), exact);
   if (op === 'equals') return `^${p}${END}`;
   if (op === 'starts with') return `^${p}`;
   if (op === 'ends with') return `${p}${END}`;

@@ -51,7 +51,8 @@ export const FIELD_HINT = 'a field such as lifetimeValue, tag, custom.<key>';
  * field; `segment` is only reachable through `in segment "Name"`.
  */
 export function fieldFromText(word: string): FieldInfo | undefined {
-  if (word === 'segment') return undefined;
+  // Reachable only through their phrases (`in segment`, `asked about`, `conversations in last`).
+  if (word === 'segment' || word === 'intents' || word === 'conversations') return undefined;
   return lookupField(word === 'tag' ? 'tags' : word);
 }
 

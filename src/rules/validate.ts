@@ -105,7 +105,7 @@ class Validator {
         `operator "${op}" is not allowed on ${info.type} field "${info.name}"`,
       );
     }
-    const checked = checkValue(valueKind(info.type, op), own(v, 'value'));
+    const checked = checkValue(valueKind(info.type, op), own(v, 'value'), op);
     for (const p of checked.problems) this.report(at(path, 'value') + p.sub, p.message);
     if (this.problems.length > before) return undefined;
     const c: Condition = { kind: 'condition', field: info.name, operator: op };

@@ -2,7 +2,8 @@
  * Checks and normalises one condition value against the shape its operator takes. Shared by
  * validateRule and parseRule; the result is a fresh value, so nothing of the input leaks through.
  */
-import { RULE_LIMITS, type RelativeTime, type Value } from './ast';
+import { RULE_LIMITS, type Operator, type RelativeTime, type Value } from './ast';
+import { windowCount } from './windowValue';
 import {
   VALUE_EXPECTED,
   describeFound,
@@ -77,9 +78,9 @@ function relative(v: unknown, out: Out): RelativeTime | undefined {
     const max = RULE_LIMITS.maxRelativeAmount;
     out.push({ sub: '.amount', message: `expected a whole number from 1 to ${max}, found ${found}` });
   }
-  if (unit !== 'days' && unit !== 'hours') {
+  if (unit !== 'days' && unit !== 'hours' && unit !== 'minutes') {
     const found = typeof unit === 'string' ? JSON.stringify(unit) : describeFound(unit);
-    out.push({ sub: '.unit', message: `expected "days" or "hours", found ${found}` });
+    out.push({ sub: '.unit', message: `expected "days", "hours" or "minutes", found ${found}` });
   }
   return out.length === before ? { amount: amount as number, unit: unit as RelativeTime['unit'] } : undefined;
 }
@@ -112,8 +113,11 @@ function list(v: unknown, kind: ValueKind, out: Out): string[] | number[] | unde
   return out.length === before ? (items as string[] | number[]) : undefined;
 }
 
-/** Checks `value` against `kind`; `undefined` means the condition has no `value` key. */
-export function checkValue(kind: ValueKind, value: unknown): ValueCheck {
+/**
+ * Checks `value` against `kind`; `undefined` means the condition has no `value` key. `operator`
+ * matters only to windowed counts (which counts an operator can test).
+ */
+export function checkValue(kind: ValueKind, value: unknown, operator?: Operator): ValueCheck {
   const problems: ValueProblem[] = [];
   if (kind === 'none') {
     if (value !== undefined) problems.push({ sub: '', message: 'this operator takes no value' });
@@ -130,6 +134,8 @@ export function checkValue(kind: ValueKind, value: unknown): ValueCheck {
   } else if (kind === 'pair') out = pair(value, problems);
   else if (kind === 'instant' || kind === 'day') out = date(value, '', problems, kind === 'instant');
   else if (kind === 'relative') out = relative(value, problems);
+  else if (kind === 'windowCount' || kind === 'intentCount')
+    out = windowCount(value, kind === 'intentCount', operator, problems, relative);
   else out = list(value, kind, problems);
   return problems.length > 0 || out === undefined ? { problems } : { value: out, problems };
 }

@@ -37,6 +37,7 @@ export async function seedDemo(db: Db, ws: string, count: number, log: Logger): 
   for (const [i, c] of contacts.entries()) {
     let contact = await core.contactRepo.findByExternalId(ws, c.externalId);
     if (!contact) {
+      // eslint-disable-next-line @typescript-eslint/no-unused-vars -- events go through the API below
       const { events: _events, createdAt, ...body } = c;
       contact = (await core.contacts.upsert(ws, body)).contact;
       // An import keeps the contact's history: its creation time is part of the data.

@@ -9,6 +9,7 @@ import { benchDirectLine } from './directline';
 import { benchCampaigns } from './campaigns';
 import { benchRebuild } from './rebuildBench';
 import { benchFlows } from './flows';
+import { benchConversationRules } from './conversationRules';
 import { benchMembership } from './membership';
 import { benchReports } from './reports';
 import { benchRules } from './rules';
@@ -21,6 +22,7 @@ type Bench = (log: (line: string) => void, opts: BenchOptions) => Promise<boolea
 
 const BENCHES: Record<string, Bench> = {
   rules: benchRules,
+  'conversation-rules': benchConversationRules,
   membership: benchMembership,
   bot: benchBot,
   ingest: benchIngest,

@@ -7,9 +7,11 @@
  */
 import { STANDARD_FIELDS } from '../../src/rules/catalogue';
 import type { RuleContact, RuleContext } from '../../src/rules/ast';
+import { randomRanked } from './randomActivity';
 import { Rng } from './rng';
 
 export { Rng };
+export { INTENT_POOL, randomRanked } from './randomActivity';
 
 const H = 3_600_000;
 const D = 86_400_000;
@@ -26,8 +28,10 @@ export const RELATIVE = [
   { amount: 60, unit: 'days' },
   { amount: 1, unit: 'hours' },
   { amount: 48, unit: 'hours' },
+  { amount: 10, unit: 'minutes' },
 ] as const;
-const windowMs = RELATIVE.map((r) => r.amount * (r.unit === 'days' ? D : H));
+const unitMs = (u: string): number => (u === 'days' ? D : u === 'hours' ? H : 60_000);
+const windowMs = RELATIVE.map((r) => r.amount * unitMs(r.unit));
 
 export const DAYS = ['2025-06-15', '2025-06-14', '2025-05-16', '2025-01-01'];
 export const INSTANTS = ['2025-06-15T12:00:00.000Z', '2025-06-15T11:59:59.999Z', '2025-05-16T00:00:00Z'];
@@ -175,7 +179,12 @@ export function randomContact(r: Rng): RuleContact {
       c[f.path] = null;
       continue;
     }
-    c[f.path] = f.type === 'tags' ? randomTags(r) : typed(r, f.type);
+    c[f.path] =
+      f.type === 'tags'
+        ? randomTags(r)
+        : f.type === 'activity' || f.type === 'intent'
+          ? randomRanked(r, f.type === 'intent', () => randomDate(r))
+          : typed(r, f.type);
   }
   if (r.chance(0.8)) {
     const custom: Record<string, unknown> = {};

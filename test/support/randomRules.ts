@@ -13,7 +13,9 @@ import {
   type Rng,
   SEGMENTS,
   TAG_POOL,
+  INTENT_POOL,
   randomNumber,
+  randomRanked,
   randomText,
 } from './randomContacts';
 
@@ -34,7 +36,15 @@ function numberList(r: Rng): number[] {
   return r.some(NUMBER_POOL, 4);
 }
 
+/** A windowed count the operator can test (see windowValue.ranksFor): small, so ranks hit. */
+function windowValue(r: Rng, type: string, op: Operator): Value {
+  const count = op === '>=' || op === '<' ? 1 + r.int(4) : r.int(4);
+  const last = { ...r.pick(RELATIVE) };
+  return type === 'intent' ? { intent: r.pick(INTENT_POOL), count, last } : { count, last };
+}
+
 function valueFor(r: Rng, field: string, type: string, op: Operator): Value | undefined {
+  if (type === 'activity' || type === 'intent') return windowValue(r, type, op);
   const numeric = type === 'number' || (type === 'custom' && r.chance(0.4));
   switch (op) {
     case '=':
@@ -114,8 +124,8 @@ function nearValue(r: Rng, c: Condition, nowMs: number): unknown {
     const x = r.pick(list);
     return typeof x === 'number' ? x + r.pick([0, 0, 1]) : nearText(r, String(x));
   }
-  if (typeof v === 'object') {
-    const w = v.amount * (v.unit === 'days' ? D : H);
+  if (typeof v === 'object' && 'unit' in v) {
+    const w = v.amount * (v.unit === 'days' ? D : v.unit === 'hours' ? H : 60_000);
     return new Date(nowMs + r.pick([-w - 1, -w, -w + 1, 0, 1, -1, D]));
   }
   if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}/.test(v)) {
@@ -140,7 +150,14 @@ export function contactFor(r: Rng, rule: Rule, now: Date, base: RuleContact): Ru
   for (const cond of conditions(rule)) {
     if (r.chance(0.3)) continue;
     const value = nearValue(r, cond, now.getTime());
-    if (cond.field === 'tags') c.tags = [String(value), ...(r.chance(0.5) ? ['other'] : [])];
+    if (cond.field === 'conversations' || cond.field === 'intents') {
+      const v = cond.value as { last: { amount: number; unit: string }; count: number };
+      const w = v.last.amount * (v.last.unit === 'days' ? D : v.last.unit === 'hours' ? H : 60_000);
+      // Occurrences on and next to the window's edge, at the ranks the count tests.
+      const edge = () => new Date(now.getTime() + r.pick([-w - 1, -w, -w + 1, 0, -2 * w, 1]));
+      const path = cond.field === 'conversations' ? 'recentConversations' : 'recentIntents';
+      c[path] = randomRanked(r, cond.field === 'intents', edge);
+    } else if (cond.field === 'tags') c.tags = [String(value), ...(r.chance(0.5) ? ['other'] : [])];
     else if (cond.field === 'segment') continue;
     else if (cond.field.startsWith('custom.')) {
       const custom = { ...(c.custom ?? {}) } as Record<string, unknown>;

@@ -4,7 +4,16 @@
  * `not` flags, one-child and nested groups, and strings chosen to break quoting and keywords.
  */
 import fc from 'fast-check';
-import { RULE_LIMITS, type Condition, type Group, type Rule, type Value } from '../../src/rules/ast';
+import { MAX_RANK } from '../../src/domain/conversations/activity';
+import { INTENTS } from '../../src/domain/conversations/intents';
+import {
+  RULE_LIMITS,
+  type Condition,
+  type Group,
+  type Operator,
+  type Rule,
+  type Value,
+} from '../../src/rules/ast';
 import { OPERATORS_BY_TYPE, STANDARD_FIELDS, type FieldType } from '../../src/rules/catalogue';
 import { valueKind, type ValueKind } from '../../src/rules/checks';
 
@@ -61,7 +70,7 @@ const arbInstant = fc
   .map(([d, ms]) => (ms ? d.toISOString() : d.toISOString().replace(/\.\d{3}Z$/, 'Z')));
 const list = <T>(a: fc.Arbitrary<T>) => fc.array(a, { minLength: 1, maxLength: 5 });
 
-const VALUES: Record<Exclude<ValueKind, 'none'>, fc.Arbitrary<Value>> = {
+const VALUES: Record<Exclude<ValueKind, 'none' | 'windowCount' | 'intentCount'>, fc.Arbitrary<Value>> = {
   string: arbText,
   name: arbText.filter((s) => s.length > 0),
   number: arbNumber,
@@ -74,9 +83,24 @@ const VALUES: Record<Exclude<ValueKind, 'none'>, fc.Arbitrary<Value>> = {
   day: arbDay,
   relative: fc.record({
     amount: fc.oneof(fc.integer({ min: 1, max: RULE_LIMITS.maxRelativeAmount }), fc.constant(1)),
-    unit: fc.constantFrom('days' as const, 'hours' as const),
+    unit: fc.constantFrom('days' as const, 'hours' as const, 'minutes' as const),
   }),
 };
+
+/** A window of at most 90 days (what the contact keeps). */
+const arbWindow = fc.oneof(
+  fc.record({ amount: fc.integer({ min: 1, max: 90 }), unit: fc.constant('days' as const) }),
+  fc.record({ amount: fc.integer({ min: 1, max: 2160 }), unit: fc.constant('hours' as const) }),
+  fc.record({ amount: fc.integer({ min: 1, max: 100_000 }), unit: fc.constant('minutes' as const) }),
+);
+
+/** A windowed count the operator can test: ranks 1..20 (see windowValue.ranksFor). */
+function arbWindowCount(op: Operator, intent: boolean): fc.Arbitrary<Value> {
+  const low = op === '>=' || op === '<' ? 1 : 0;
+  const high = op === '>=' || op === '<' ? MAX_RANK : MAX_RANK - 1;
+  const base = { count: fc.integer({ min: low, max: high }), last: arbWindow };
+  return intent ? fc.record({ intent: fc.constantFrom(...INTENTS), ...base }) : fc.record(base);
+}
 
 /** Custom keys, including ones that look like keywords or numbers. */
 export const arbCustomKey: fc.Arbitrary<string> = fc.oneof(
@@ -95,7 +119,12 @@ const arbField: fc.Arbitrary<{ name: string; type: FieldType }> = fc.oneof(
 export const arbCondition: fc.Arbitrary<Condition> = arbField.chain(({ name, type }) =>
   fc.constantFrom(...OPERATORS_BY_TYPE[type]).chain((operator) => {
     const kind = valueKind(type, operator);
-    const value = kind === 'none' ? fc.constant(undefined) : VALUES[kind];
+    const value =
+      kind === 'none'
+        ? fc.constant(undefined)
+        : kind === 'windowCount' || kind === 'intentCount'
+          ? arbWindowCount(operator, kind === 'intentCount')
+          : VALUES[kind];
     return fc.tuple(value, fc.boolean()).map(([v, not]) => {
       const c: Condition = { kind: 'condition', field: name, operator };
       if (v !== undefined) c.value = v;

@@ -4,6 +4,8 @@
  * filter; the database test runs it through MongoDB / mongo-java-server.
  */
 
+import { CONVERSATION_CASES } from './ruleCasesConversation';
+
 export const NOW = new Date('2025-06-15T12:00:00.000Z');
 const at = (iso: string): Date => new Date(iso);
 const ago = (ms: number): Date => new Date(NOW.getTime() - ms);
@@ -17,7 +19,6 @@ type Loose = Record<string, unknown>;
 
 const missing = {};
 const segs = (...ids: unknown[]): Loose => ({ segments: ids.map((segmentId) => ({ segmentId })) });
-
 export const RULE_CASES: RuleCase[] = [
   // text: case-insensitive, anchored, escaped; other types never match
   ['name = "Smith"', { name: 'smith' }, true],
@@ -193,4 +194,5 @@ export const RULE_CASES: RuleCase[] = [
   ['leadScore > 80 AND openDeals > 0', { leadScore: 81 }, false],
   ['NOT (leadScore > 80 AND openDeals > 0)', { leadScore: 81 }, true],
   ['supportTickets > 3 AND NOT lastPurchaseAt within last 60 days', { supportTickets: 4 }, true],
+  ...CONVERSATION_CASES,
 ];

@@ -17,7 +17,9 @@ test.each([
 });
 
 test("MongoDB's MaxTimeMSExpired (code 50) is a 429 QUERY_TOO_SLOW, not a 500", () => {
-  const { status, body } = toHttpError(Object.assign(new Error('operation exceeded time limit'), { code: 50 }));
+  const { status, body } = toHttpError(
+    Object.assign(new Error('operation exceeded time limit'), { code: 50 }),
+  );
   expect(status).toBe(429);
   expect(body.error.code).toBe('QUERY_TOO_SLOW');
 });

@@ -34,6 +34,17 @@ export const EVALUATE_WITHIN_MS = 5_000;
 /** The marker instant for a write at `now`. */
 export const evaluateBy = (now: Date): Date => new Date(now.getTime() + EVALUATE_WITHIN_MS);
 
+/** GET /contacts filters: who the contact is (all given ones must hold). */
+export interface ContactFilter {
+  email?: string;
+  externalId?: string;
+  identity?: ChannelIdentity;
+  /** Case-insensitive, like tags everywhere. */
+  tag?: string;
+  /** A segment or list id: its current members. */
+  segmentId?: string;
+}
+
 export type CounterTrait =
   'lifetimeValue' | 'purchaseCount' | 'conversationCount' | 'openDeals' | 'supportTickets' | 'totalTickets';
 
@@ -76,8 +87,16 @@ export interface ContactRepo {
     now: Date,
   ): Promise<Contact | null>;
   delete(workspaceId: string, id: string): Promise<boolean>;
-  /** Contacts with `_id` greater than `afterId`, ascending: keyset pagination. */
-  list(workspaceId: string, afterId: string | undefined, limit: number): Promise<Contact[]>;
+  /**
+   * Contacts with `_id` greater than `afterId`, ascending: keyset pagination; `filter` narrows
+   * them (every filter is served by an index).
+   */
+  list(
+    workspaceId: string,
+    afterId: string | undefined,
+    limit: number,
+    filter?: ContactFilter,
+  ): Promise<Contact[]>;
   /** Applies an event once: one atomic update guarded by the contact's recent event ids. */
   applyEvent(
     workspaceId: string,

@@ -6,6 +6,7 @@
 import { ConflictError, NotFoundError } from '../../errors';
 import { customKeyProblem, MAX_CUSTOM_KEYS, toCustomValue } from './custom';
 import { parseOrThrow, validationError } from './parse';
+import { filterOf, parseListQuery } from './listQuery';
 import type { ContactFields, ContactRepo } from './repo';
 import { changeTags, MAX_TAGS } from './tags';
 import {
@@ -15,13 +16,7 @@ import {
   type ContactChangeListener,
   type Traits,
 } from './types';
-import {
-  contactInputSchema,
-  contactPatchSchema,
-  customPutSchema,
-  listQuerySchema,
-  tagChangeSchema,
-} from './validation';
+import { contactInputSchema, contactPatchSchema, customPutSchema, tagChangeSchema } from './validation';
 import { applyInput, applyPatch, fieldsOf, fieldsOfContact, futureProblems, initialTraitsOf } from './merge';
 
 export interface ContactServiceDeps {
@@ -145,12 +140,12 @@ export class ContactService {
     await this.deps.listener.contactChanged(workspaceId, id, 'contact');
   }
 
-  /** Keyset pagination by `_id`: contacts present at the start are seen once, none skipped. */
+  /** Keyset pagination by `_id` (none seen twice or skipped), narrowed by the filters of listQuery.ts. */
   async list(workspaceId: string, query: unknown): Promise<ContactPage> {
-    const q = parseOrThrow(listQuerySchema, query ?? {});
+    const q = parseListQuery(query);
     const limit = q.limit ?? 50;
     const after = q.cursor === undefined ? undefined : Buffer.from(q.cursor, 'base64url').toString('utf8');
-    const items = await this.deps.repo.list(workspaceId, after, limit);
+    const items = await this.deps.repo.list(workspaceId, after, limit, filterOf(q));
     const last = items[items.length - 1];
     const nextCursor =
       items.length === limit && last ? Buffer.from(last._id, 'utf8').toString('base64url') : null;
@@ -203,8 +198,9 @@ export class ContactService {
     };
   }
 
+  /** Membership follows at once; read again so callers see the segments after the change. */
   private async changed(c: Contact): Promise<Contact> {
     await this.deps.listener.contactChanged(c.workspaceId, c._id, 'contact');
-    return c;
+    return (await this.deps.repo.findById(c.workspaceId, c._id)) ?? c;
   }
 }

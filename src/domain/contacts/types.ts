@@ -47,6 +47,11 @@ export interface Contact extends Traits {
   optedOut: boolean;
   identities: ChannelIdentity[];
   segments: Membership[];
+  /** The latest bot message (every message; `lastConversationAt` moves with it). */
+  lastMessageAt?: Date;
+  /** Open handoff: `waiting` for an agent (since `handoffWaitingSince`) or `connected`. */
+  handoffStatus?: 'waiting' | 'connected';
+  handoffWaitingSince?: Date;
   /** min over the contact's dynamic segments of nextFlip; the sweeper claims contacts due by it. */
   nextRecheckAt: Date | null;
   /** Bumped by every write; membership writes are conditional on it (no lost update). */

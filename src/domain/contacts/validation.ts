@@ -121,16 +121,40 @@ export const customPutSchema = z.strictObject(
   objectError('body must be {"value": …}'),
 );
 
-/** GET /contacts query. The cursor is opaque to clients (base64url of the last _id). */
-export const listQuerySchema = z.object({
-  cursor: z
-    .string({ error: 'cursor must be a string' })
-    .regex(/^[A-Za-z0-9_-]{1,200}$/, 'cursor is not one this API returned')
-    .optional(),
-  limit: z
-    .string({ error: 'limit must be a whole number' })
-    .regex(/^\d{1,4}$/, 'limit must be a whole number')
-    .transform(Number)
-    .pipe(z.number().min(1, 'limit must be from 1 to 200').max(200, 'limit must be from 1 to 200'))
-    .optional(),
-});
+/** A GET /contacts filter value: one trimmed, non-empty string (never an array or object). */
+const filterText = (what: string, max: number) =>
+  z
+    .string({ error: `${what} must be given once, as text` })
+    .trim()
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} must be at most ${max} characters`);
+
+/**
+ * GET /contacts query. The cursor is opaque to clients (base64url of the last _id). The filters
+ * find a contact by who they are; an unknown parameter is refused (a misspelt filter must not
+ * silently list everyone).
+ */
+export const listQuerySchema = z
+  .strictObject({
+    cursor: z
+      .string({ error: 'cursor must be a string' })
+      .regex(/^[A-Za-z0-9_-]{1,200}$/, 'cursor is not one this API returned')
+      .optional(),
+    limit: z
+      .string({ error: 'limit must be a whole number' })
+      .regex(/^\d{1,4}$/, 'limit must be a whole number')
+      .transform(Number)
+      .pipe(z.number().min(1, 'limit must be from 1 to 200').max(200, 'limit must be from 1 to 200'))
+      .optional(),
+    email: z.string({ error: 'email must be given once, as text' }).pipe(emailSchema).optional(),
+    externalId: filterText('externalId', 200).optional(),
+    channelId: filterText('channelId', 100).optional(),
+    userId: filterText('userId', 200).optional(),
+    tag: filterText('tag', 64).optional(),
+    segment: filterText('segment', 100).optional(),
+  })
+  .refine((q) => (q.channelId === undefined) === (q.userId === undefined), {
+    message: 'channelId and userId go together (a channel identity)',
+    path: ['userId'],
+  });
+export type ListQuery = z.output<typeof listQuerySchema>;

@@ -37,9 +37,12 @@ export function rememberedFailure(opts: MemoryServerOptions): string | undefined
 }
 
 export async function startMemoryServer(opts: MemoryServerOptions): Promise<RunningServer> {
-  const { MongoMemoryServer } = await import('mongodb-memory-server');
+  const { MongoBinary, MongoMemoryServer } = await import('mongodb-memory-server');
   try {
     if (opts.dbPath) fs.mkdirSync(opts.dbPath, { recursive: true });
+    // Fetch (or find) the binary first: offline, MongoMemoryServer.create would print the
+    // download error's whole stack to the console; this way the chain logs one line instead.
+    await MongoBinary.getPath();
     const server = await MongoMemoryServer.create({
       instance: {
         ip: '127.0.0.1',
@@ -58,12 +61,12 @@ export async function startMemoryServer(opts: MemoryServerOptions): Promise<Runn
     fs.mkdirSync(opts.markerDir, { recursive: true });
     const marker: Marker = { failedAt: (opts.now ?? (() => new Date()))().toISOString(), reason };
     fs.writeFileSync(path.join(opts.markerDir, MARKER_FILE), JSON.stringify(marker));
-    throw err;
+    throw new Error(reason);
   }
 }
 
 /** mongodb-memory-server's first line says which URL failed; `msg` says why (ENOTFOUND, ...). */
-function describe(err: unknown): string {
+export function describe(err: unknown): string {
   const e = err as { message?: string; msg?: string };
   const first = (e.message ?? String(err)).split('\n')[0]?.replace(/,? Details:$/, '') ?? 'unknown';
   return e.msg ? `${first}: ${e.msg}` : first;

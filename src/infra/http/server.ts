@@ -51,10 +51,10 @@ export function createHttpServer(opts: HttpServerOptions): Server {
   const normal = restify.plugins.bodyReader({ maxBodySize: opts.maxBodyBytes ?? 1_048_576 });
   const large = opts.largeBodies;
   const big = large ? restify.plugins.bodyReader({ maxBodySize: large.maxBytes }) : undefined;
-  server.use(((req, res, next) =>
-    big && large && (req.path?.() ?? '').startsWith(large.pathPrefix)
-      ? big(req, res, next)
-      : normal(req, res, next)) as Handler);
+  server.use(((req, res, next) => {
+    const reader = big && large && (req.path?.() ?? '').startsWith(large.pathPrefix) ? big : normal;
+    reader(req, res, next);
+  }) as Handler);
   server.use(restify.plugins.jsonBodyParser({ mapParams: false }));
 
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, next: () => void) => {

@@ -50,7 +50,8 @@ export class SegmentQueries {
 
   async preview(workspaceId: string, rule: Rule, editOf?: string, sampleSize = 20): Promise<Preview> {
     const ws = await this.catalog.get(workspaceId);
-    const filter = compileMongo(rule, this.clock(), ws.ctx) as Filter<ContactDoc>;
+    const now = this.clock();
+    const filter = compileMongo(rule, now, ws.ctx) as Filter<ContactDoc>;
     const matching: Filter<ContactDoc> = { $and: [{ workspaceId }, filter] };
     const [count, sample] = await Promise.all([
       this.c.contacts.countDocuments(matching, DEADLINE),

@@ -15,6 +15,8 @@ export interface ContactKeys {
   externalIdKey?: string;
   emailKey?: string;
   identityKeys?: string[];
+  /** The tags lower-cased: GET /contacts?tag= matches them exactly, from an index. */
+  tagKeys?: string[];
 }
 
 /** Index name → the field a duplicate on it means (for ConflictError details). */
@@ -44,6 +46,7 @@ export function keysOf(workspaceId: string, f: ContactFields): ContactKeys {
     emailKey: f.email === undefined ? undefined : key(workspaceId, f.email),
     identityKeys:
       f.identities.length === 0 ? undefined : f.identities.map((i) => identityKey(workspaceId, i)),
+    tagKeys: f.tags.map((t) => t.toLowerCase()),
   };
 }
 
@@ -52,6 +55,7 @@ export const HIDDEN = {
   externalIdKey: 0,
   emailKey: 0,
   identityKeys: 0,
+  tagKeys: 0,
   appliedEventIds: 0,
   writeToken: 0,
   ticketLedger: 0,

@@ -7,6 +7,7 @@ import {
   evaluateBy,
   type ApplyOutcome,
   type ContactFields,
+  type ContactFilter,
   type ContactRepo,
   type TraitChange,
 } from '../../domain/contacts/repo';
@@ -20,6 +21,7 @@ import {
   UNIQUE_INDEX_FIELDS,
   type ContactKeys,
 } from './contactKeys';
+import { ensureLookupIndexes, lookupFilter } from './contactLookup';
 import { traitUpdate } from './contactTraits';
 import { applyLedgerEvent } from './ledgerEvents';
 import { conflictFrom, isDuplicateKey } from './mongoErrors';
@@ -45,8 +47,9 @@ export class MongoContactRepo implements ContactRepo {
   }
 
   /** Unique keys and the pagination index; idempotent, run at start-up. */
-  static ensureIndexes(db: Db): Promise<void> {
-    return ensureContactIndexes(db);
+  static async ensureIndexes(db: Db): Promise<void> {
+    await ensureContactIndexes(db);
+    await ensureLookupIndexes(db);
   }
 
   newId(): string {
@@ -188,9 +191,14 @@ export class MongoContactRepo implements ContactRepo {
     return r.deletedCount === 1;
   }
 
-  list(workspaceId: string, afterId: string | undefined, limit: number): Promise<Contact[]> {
-    const filter = afterId === undefined ? { workspaceId } : { workspaceId, _id: { $gt: afterId } };
-    return this.col.find(filter, { projection: HIDDEN }).sort({ _id: 1 }).limit(limit).toArray();
+  list(
+    workspaceId: string,
+    afterId: string | undefined,
+    limit: number,
+    filter?: ContactFilter,
+  ): Promise<Contact[]> {
+    const q = lookupFilter(workspaceId, afterId, filter);
+    return this.col.find(q, { projection: HIDDEN }).sort({ _id: 1 }).limit(limit).toArray();
   }
 
   async applyEvent(

@@ -70,6 +70,8 @@ export class HandoffRepo {
       { key: { workspaceId: 1, status: 1, requestedAt: 1 }, name: 'handoffs_status' },
       { key: { workspaceId: 1, 'agent.channelId': 1, 'agent.userId': 1, status: 1 }, name: 'handoffs_agent' },
       { key: { workspaceId: 1, contactId: 1, status: 1 }, name: 'handoffs_contact' },
+      // The agents' /inbox: left messages, newest first.
+      { key: { workspaceId: 1, 'leftMessage.at': -1 }, name: 'handoffs_inbox' },
     ]);
   }
 
@@ -167,6 +169,15 @@ export class HandoffRepo {
       { $set: { awaitingMessage: false, leftMessage: { text, at } } },
     );
     return r.modifiedCount === 1;
+  }
+
+  /** The newest left messages (the agents' `/inbox`). */
+  inbox(workspaceId: string, limit: number): Promise<Handoff[]> {
+    return this.col
+      .find({ workspaceId, 'leftMessage.at': { $exists: true } })
+      .sort({ 'leftMessage.at': -1 })
+      .limit(limit)
+      .toArray();
   }
 
   /** The customer moved on (asked again or declined): stop treating their next message as left. */

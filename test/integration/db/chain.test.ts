@@ -79,6 +79,26 @@ test('a failed memory-server start writes the marker that later starts honour', 
   expect(rememberedFailure({ ...opts, now: later })).toBeUndefined();
 });
 
+test('a failed memory-server start prints no stack trace: the error is one line (issue 13 fix 9)', async () => {
+  const printed = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+  const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  process.env.MONGOMS_SYSTEM_BINARY = path.join(tmp, 'no-such-mongod');
+  try {
+    const err = await startMemoryServer({ markerDir: tmp, retryHours: 24 }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(/no-such-mongod/);
+    expect(err?.message).not.toContain('\n');
+    expect(printed).not.toHaveBeenCalled();
+    expect(errors).not.toHaveBeenCalled();
+  } finally {
+    delete process.env.MONGOMS_SYSTEM_BINARY;
+    printed.mockRestore();
+    errors.mockRestore();
+  }
+});
+
 test('nothing available: one error that lists the ways to provide a database', async () => {
   const failing = async (): Promise<never> => {
     throw new Error('java: not found');

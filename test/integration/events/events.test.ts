@@ -2,8 +2,7 @@
  * Events on the real database: each type's trait effect, replays, late and out-of-order events,
  * counters that never go negative, per-item errors (exactly-once races: exactly-once.test.ts).
  */
-import type { Contact } from '../../../src/domain/contacts/types';
-import { eventServices, useEventsHarness } from '../../support/eventsHarness';
+import { useEventsHarness } from '../../support/eventsHarness';
 
 const WS = 'ev';
 const h = useEventsHarness('events', WS);

@@ -3,7 +3,6 @@
  * inserting an event and applying it (replay and the recovery sweep).
  */
 import { MongoClient } from 'mongodb';
-import type { Contact } from '../../../src/domain/contacts/types';
 import { MongoContactRepo } from '../../../src/infra/repos/contacts';
 import { MongoEventRepo } from '../../../src/infra/repos/events';
 import { eventServices, useEventsHarness } from '../../support/eventsHarness';

@@ -36,6 +36,7 @@ test('the operator table holds on the server', async () => {
   expect(wrong).toEqual([]);
 });
 
+// 250 rules × ~1,000 contacts on the shared server: slow on a loaded 2-core machine.
 test('random rules select the same contacts on the server as the predicate accepts', async () => {
   const r = new Rng(4242);
   const rules = Array.from({ length: 250 }, () => ({ rule: randomRule(r), now: randomNow(r) }));
@@ -69,5 +70,4 @@ test('random rules select the same contacts on the server as the predicate accep
     }
   }
   expect(total).toBeGreaterThan(rules.length * 20);
-  // About 15 s alone; near 30 s when the 2 cores are shared with other runs.
-}, 90_000);
+}, 120_000);

@@ -23,7 +23,7 @@ function setup(personalisation: boolean) {
       resolveChannelContact: jest.fn(async () => ({ contact: vip, created: false })),
       get: jest.fn(async () => vip),
     },
-    events: { recordConversation: jest.fn(async () => undefined) },
+    activity: { recordMessage: jest.fn(async () => undefined) },
     segments: { list: jest.fn(async () => [VIP]) },
     roles: { rolesOf: jest.fn(async () => []), grant: jest.fn(), holders: jest.fn() },
     refs: { save: jest.fn(async () => undefined) },
@@ -71,7 +71,7 @@ test('off: the segments are not read and the same VIP contact gets the default g
   expect(seen.map((i) => i.segments)).toEqual([[], []]);
   // The rest of the pipeline still runs: contact, conversation, roles, reference.
   expect(deps.contacts.resolveChannelContact).toHaveBeenCalledTimes(2);
-  expect(deps.events.recordConversation).toHaveBeenCalledTimes(2);
+  expect(deps.activity.recordMessage).toHaveBeenCalledTimes(2);
   expect(deps.roles.rolesOf).toHaveBeenCalledTimes(2);
   expect(deps.refs.save).toHaveBeenCalledTimes(2);
   expect(seen[0]!.contact.name).toBe('Vera');

@@ -27,7 +27,7 @@ function setup(over: Partial<PipelineDeps> = {}) {
       resolveChannelContact: jest.fn(async () => ({ contact: contact(), created: true })),
       get: jest.fn(async () => member),
     },
-    events: { recordConversation: jest.fn(async () => undefined) },
+    activity: { recordMessage: jest.fn(async () => undefined) },
     segments: { list: jest.fn(async () => [RISK, OTHER, VIP]) },
     roles: { rolesOf: jest.fn(async () => ['admin' as const]), grant: jest.fn(), holders: jest.fn() },
     refs: { save: jest.fn(async () => undefined) },
@@ -49,13 +49,13 @@ test('a message: contact resolved, conversation recorded, segments by priority, 
     { channelId: 'test', userId: 'u1' },
     'Ann',
   );
-  const [, , at, eventId] = deps.events.recordConversation.mock.calls[0] as unknown as [
+  const [, , signal, eventId] = deps.activity.recordMessage.mock.calls[0] as unknown as [
     string,
     string,
-    Date,
+    { at: Date; conversationId: string; intents: string[] },
     string,
   ];
-  expect(at).toEqual(NOW);
+  expect(signal).toEqual({ at: NOW, conversationId: 'Convo1', intents: [] });
   expect(eventId).toMatch(/^bot-turn:[0-9a-f]{40}$/);
   expect(seen).toHaveLength(1);
   expect(seen[0]).toMatchObject({
@@ -75,7 +75,7 @@ test('the same activity id gives the same event id (a channel retry counts once)
   const { adapter, deps } = setup();
   await adapter.receiveActivity({ type: 'message', text: 'x', id: 'same' });
   await adapter.receiveActivity({ type: 'message', text: 'x', id: 'same' });
-  const ids = deps.events.recordConversation.mock.calls.map((c) => (c as unknown[])[3]);
+  const ids = deps.activity.recordMessage.mock.calls.map((c) => (c as unknown[])[3]);
   expect(ids[0]).toBe(ids[1]);
 });
 
@@ -94,7 +94,7 @@ test('a join resolves the added user without recording a conversation; typing ha
     { channelId: 'test', userId: 'u9' },
     'Nia',
   );
-  expect(deps.events.recordConversation).not.toHaveBeenCalled();
+  expect(deps.activity.recordMessage).not.toHaveBeenCalled();
   expect(seen).toHaveLength(1);
 });
 

@@ -65,7 +65,20 @@ test.each<[string, Document]>([
   expect(compile(text)).toEqual(expected);
 });
 
-const OPERATORS = new Set(['$and', '$or', '$nor', '$eq', '$in', '$gt', '$gte', '$lt', '$lte', '$ne']);
+// $elemMatch: windowed counts match one ranked occurrence `{r, i?, at}` (scalar fields only).
+const OPERATORS = new Set([
+  '$and',
+  '$or',
+  '$nor',
+  '$eq',
+  '$in',
+  '$gt',
+  '$gte',
+  '$lt',
+  '$lte',
+  '$ne',
+  '$elemMatch',
+]);
 const PATHS = new Set([
   ...STANDARD_FIELDS.map((f) => f.path),
   'custom.plan',
@@ -84,7 +97,11 @@ function keys(f: unknown, out: string[] = []): string[] {
       out.push(k);
       // Operands of $eq/$in/ranges are values: they never become keys or operators.
       if (k === '$and' || k === '$or' || k === '$nor' || !k.startsWith('$')) keys(v, out);
-      else if (k === '$in')
+      else if (k === '$elemMatch') {
+        // A ranked occurrence: only its own scalar subfields, each compared with operands.
+        expect(Object.keys(v as object).every((x) => ['r', 'i', 'at'].includes(x))).toBe(true);
+        for (const sub of Object.values(v as object)) keys(sub, out);
+      } else if (k === '$in')
         expect((v as unknown[]).every((x) => typeof x !== 'object' || x instanceof RegExp)).toBe(true);
       else expect(typeof v !== 'object' || v === null || v instanceof Date).toBe(true);
     }

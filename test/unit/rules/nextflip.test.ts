@@ -7,12 +7,23 @@ import type { Rule, RuleContact } from '../../../src/rules/ast';
 import { parseRule } from '../../../src/rules/parser';
 import { nextFlip } from '../../../src/rules/nextflip';
 import { compilePredicate } from '../../../src/rules/predicate';
-import { RELATIVE, Rng, randomContact, randomNow, testContext } from '../../support/randomContacts';
+import {
+  INTENT_POOL,
+  RELATIVE,
+  Rng,
+  randomContact,
+  randomDate,
+  randomNow,
+  randomRanked,
+  testContext,
+} from '../../support/randomContacts';
 import { contactFor, randomRule } from '../../support/randomRules';
 
 const H = 3_600_000;
 const D = 86_400_000;
-const windows = RELATIVE.map((r) => r.amount * (r.unit === 'days' ? D : H));
+const windows = RELATIVE.map((r) => r.amount * (r.unit === 'days' ? D : r.unit === 'hours' ? H : 60_000));
+/** Occurrences newest first, as the bot stores them (r = 1 is the latest). */
+const ranked = (...ats: Date[]) => ats.map((at, k) => ({ r: k + 1, at }));
 
 const DATE_FIELDS = ['createdAt', 'updatedAt', 'lastPurchaseAt', 'lastConversationAt', 'custom.since'];
 
@@ -59,8 +70,78 @@ describe('nextFlip', () => {
     ['createdAt within last 1 day OR createdAt within last 2 days', { createdAt: at(-H) }, at(2 * D - H + 1)],
     ['createdAt within last 1 day AND leadScore > 80', { createdAt: at(-H), leadScore: 10 }, null],
     ['custom.since within last 48 hours', { custom: { since: at(-H) } }, at(47 * H + 1)],
+    // windowed counts flip when the occurrence at the tested rank leaves the window
+    ['conversations in last 7 days >= 2', { recentConversations: ranked(at(-H), at(-D)) }, at(6 * D + 1)],
+    ['conversations in last 7 days >= 2', { recentConversations: ranked(at(-H)) }, null],
+    ['conversations in last 7 days < 2', { recentConversations: ranked(at(-H), at(-D)) }, at(6 * D + 1)],
+    ['conversations in last 1 day = 1', { recentConversations: ranked(at(-H), at(-2 * H)) }, at(22 * H + 1)],
+    ['waited for an agent more than 10 minutes', { handoffWaitingSince: at(-60_000) }, at(9 * 60_000 + 1)],
+    ['handoff open', { handoffStatus: 'waiting' }, null],
+    [
+      'tag = "VIP" AND asked about "cancel" at least 1 times in last 3 days',
+      {
+        tags: ['vip'],
+        recentIntents: [
+          { i: 'cancel', r: 1, at: at(-D) },
+          { i: 'refund', r: 1, at: at(-H) },
+        ],
+      },
+      at(2 * D + 1),
+    ],
   ])('%s on %j', (text, contact, expected) => {
     expect(nextFlip(parseRule(text), contact as RuleContact, now)).toEqual(expected);
+  });
+
+  test('windowed counts: random counts, windows and ranked occurrences; constant before the flip, different at it', () => {
+    const r = new Rng(1313);
+    const ops = ['>=', '>', '<', '<=', '='] as const;
+    let flips = 0;
+    for (let i = 0; i < 1500; i++) {
+      const op = r.pick(ops);
+      const count = op === '>=' || op === '<' ? 1 + r.int(4) : r.int(4);
+      const last = { ...r.pick(RELATIVE) };
+      const intent = r.chance(0.5) ? r.pick(INTENT_POOL) : undefined;
+      const rule: Rule =
+        intent === undefined
+          ? { kind: 'condition', field: 'conversations', operator: op, value: { count, last } }
+          : { kind: 'condition', field: 'intents', operator: op, value: { intent, count, last } };
+      if (r.chance(0.2)) rule.not = true;
+      const t0 = randomNow(r);
+      const contact: RuleContact = {
+        [intent === undefined ? 'recentConversations' : 'recentIntents']: randomRanked(
+          r,
+          intent !== undefined,
+          () => randomDate(r),
+        ),
+      };
+      const pred = compilePredicate(rule);
+      const value = pred(contact, t0);
+      const flip = nextFlip(rule, contact, t0);
+      const end = flip ? flip.getTime() : Infinity;
+      const where = `rule ${JSON.stringify(rule)} contact ${JSON.stringify(contact)} now ${t0.toISOString()}`;
+      if (flip) {
+        flips++;
+        expect([pred(contact, flip) !== value, pred(contact, new Date(end - 1)) === value, where]).toEqual([
+          true,
+          true,
+          where,
+        ]);
+      }
+      const stored = Object.values(contact)[0];
+      const ats = (Array.isArray(stored) ? (stored as { at?: unknown }[]) : [])
+        .map((e) => e?.at)
+        .filter((v): v is Date => v instanceof Date);
+      for (const d of ats) {
+        for (const w of windows) {
+          for (const e of [-1, 0, 1, 2]) {
+            const s = d.getTime() + w + e;
+            if (s >= t0.getTime() && s < end && pred(contact, new Date(s)) !== value)
+              throw new Error(`changed at ${new Date(s).toISOString()}: ${where}`);
+          }
+        }
+      }
+    }
+    expect(flips).toBeGreaterThan(100);
   });
 
   test('with segment conditions: exact with a context, never later without one', () => {

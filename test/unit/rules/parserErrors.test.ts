@@ -104,7 +104,12 @@ describe('parseRule: errors in values and literals', () => {
       'expected a whole number from 1 to 100000, found 0',
     ],
     ['fractional days', 'createdAt within last 1.5 days', '1:23', /found 1.5$/],
-    ['bad unit', 'createdAt within last 7 weeks', '1:25', 'expected "days" or "hours", found "weeks"'],
+    [
+      'bad unit',
+      'createdAt within last 7 weeks',
+      '1:25',
+      'expected "days", "hours" or "minutes", found "weeks"',
+    ],
     ['missing ago', 'createdAt more than 7 days', '1:27', /^expected "ago"/],
     ['empty segment name', 'in segment ""', '1:12', 'expected a non-empty string'],
     ['empty list', 'tag has any of ()', '1:17', 'expected a string in double quotes, found ")"'],
