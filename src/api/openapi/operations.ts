@@ -20,6 +20,7 @@ import {
   transitionsQuerySchema,
 } from '../segmentSchemas';
 import { keyCreateSchema, workspaceCreateSchema } from '../admin';
+import { MORE_OPERATIONS } from './moreOperations';
 import { op, type ApiOperation } from './registry';
 import * as r from './responses';
 
@@ -62,6 +63,7 @@ const ADMIN: ApiOperation[] = [
 
 export const API_OPERATIONS: ApiOperation[] = [
   ...ADMIN,
+  ...MORE_OPERATIONS,
   op(
     'post',
     '/contacts',
@@ -146,7 +148,20 @@ export const API_OPERATIONS: ApiOperation[] = [
     body: addMembersSchema,
     ok: [
       200,
-      z.strictObject({ results: z.array(z.strictObject({ contactId: z.string(), added: z.boolean() })) }),
+      z.strictObject({
+        results: z.array(
+          z.looseObject({
+            contactId: z.string(),
+            status: z.enum(['added', 'already', 'not_found']),
+            added: z.boolean(),
+          }),
+        ),
+        summary: z.strictObject({
+          added: z.number().int(),
+          already: z.number().int(),
+          notFound: z.number().int(),
+        }),
+      }),
     ],
   }),
   op('delete', '/segments/{id}/members/{contactId}', 'Remove a contact from a static list', 'Segments', {

@@ -25,7 +25,6 @@ export const errorBody = z
 export const contact = z
   .looseObject({
     _id: id,
-    workspaceId: z.string(),
     externalId: z.string().optional(),
     name: z.string(),
     email: z.string().optional(),
@@ -45,7 +44,6 @@ export const contact = z
     totalTickets: z.number(),
     createdAt: date,
     updatedAt: date,
-    version: z.number().int(),
   })
   .meta({ title: 'Contact' });
 
@@ -81,6 +79,7 @@ export const preview = z.looseObject({
 });
 
 export const memberPage = z.strictObject({
+  segment: z.strictObject({ _id: id, name: z.string() }),
   items: z.array(contactSummary),
   nextCursor: z.string().nullable(),
 });

@@ -1,0 +1,88 @@
+/**
+ * Campaigns, workflows, reports and the bulk import in the document. Their routes validate with
+ * their own code; bodies are given where one schema validates them, and responses are described
+ * by their top-level shape.
+ */
+import { z } from 'zod';
+import { campaignInputSchema } from '../../domain/campaigns/input';
+import { op, type ApiOperation } from './registry';
+
+const any = z.looseObject({});
+const page = z.looseObject({ items: z.array(any) });
+const svg = 'image/svg+xml';
+
+const CAMPAIGNS: ApiOperation[] = [
+  op('post', '/campaigns', 'Create a campaign (audience, template, schedule, rate)', 'Campaigns', {
+    body: campaignInputSchema,
+    ok: [201, any],
+    errors: [409],
+  }),
+  op('get', '/campaigns', 'Every campaign', 'Campaigns', { ok: [200, page] }),
+  op('get', '/campaigns/{id}', 'One campaign with its counts by status', 'Campaigns', { ok: [200, any] }),
+  ...(['start', 'pause', 'resume', 'cancel'] as const).map((action) =>
+    op(
+      'post',
+      `/campaigns/{id}/${action}`,
+      `${action[0]!.toUpperCase()}${action.slice(1)} the campaign`,
+      'Campaigns',
+      {
+        ok: [200, any],
+        errors: [409],
+      },
+    ),
+  ),
+  op('get', '/campaigns/{id}/deliveries', 'Deliveries, paged, by status', 'Campaigns', {
+    query: z.strictObject({
+      status: z.string().optional(),
+      limit: z.coerce.number().int().min(1).max(500).optional(),
+      cursor: z.string().optional(),
+    }),
+    ok: [200, any],
+  }),
+];
+
+const FLOWS: ApiOperation[] = [
+  op('get', '/flows', 'The workflows', 'Flows', { ok: [200, any] }),
+  op('get', '/flows/bindings', 'Which transitions start and stop which flow', 'Flows', { ok: [200, any] }),
+  op('post', '/flows/bindings', 'Bind a flow to a segment entry or exit', 'Flows', {
+    body: any,
+    ok: [201, any],
+    errors: [409],
+  }),
+  op('patch', '/flows/bindings/{id}', 'Enable or disable a binding', 'Flows', { body: any, ok: [200, any] }),
+  op('get', '/flows/instances', "A contact's or a flow's instances", 'Flows', { ok: [200, any] }),
+  op('get', '/flows/instances/{id}', 'One instance with its history', 'Flows', { ok: [200, any] }),
+  op('post', '/flows/instances/{id}/cancel', 'Cancel an instance', 'Flows', {
+    ok: [200, any],
+    errors: [409],
+  }),
+];
+
+const REPORTS: ApiOperation[] = [
+  op('get', '/reports/segments', 'Every segment: size, history, freshness', 'Reports', { ok: [200, any] }),
+  op('get', '/reports/segments/{id}', "A segment's daily history", 'Reports', { ok: [200, any] }),
+  op('get', '/reports/segments/{id}/chart.svg', "A segment's history as a chart", 'Reports', {
+    ok: [200],
+    contentType: svg,
+  }),
+  op('get', '/reports/compare', 'Metrics compared across segments', 'Reports', { ok: [200, any] }),
+  op('get', '/reports/compare/chart.svg', 'A metric compared across segments, as a chart', 'Reports', {
+    ok: [200],
+    contentType: svg,
+  }),
+];
+
+const IMPORT: ApiOperation[] = [
+  op(
+    'post',
+    '/contacts/import',
+    'Up to 10,000 contacts (JSON array or NDJSON); a result per item',
+    'Contacts',
+    {
+      body: z.array(any),
+      ok: [200, any],
+    },
+  ),
+];
+
+export const MORE_OPERATIONS: ApiOperation[] = [...CAMPAIGNS, ...FLOWS, ...REPORTS, ...IMPORT];
