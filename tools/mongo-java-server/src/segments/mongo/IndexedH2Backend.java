@@ -6,6 +6,8 @@ import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.Missing;
+import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
@@ -91,6 +93,19 @@ public class IndexedH2Backend extends H2Backend {
       this.data = data;
     }
 
+    /**
+     * The map's own key order (a null _id is stored as Missing). Keys H2 cannot compare with each
+     * other (it throws for some mixed types) fall back to MongoDB's value order: the results are
+     * still a scan's, only the order of an unsorted query may then differ.
+     */
+    private int naturalOrder(Object a, Object b) {
+      try {
+        return data.getKeyType().compare(Missing.ofNullable(a), Missing.ofNullable(b));
+      } catch (RuntimeException e) {
+        return ValueComparator.asc().compare(a, b);
+      }
+    }
+
     @Override
     public synchronized List<Document> matching(Document query) {
       List<Document> out = new ArrayList<>();
@@ -102,7 +117,7 @@ public class IndexedH2Backend extends H2Backend {
     protected QueryResult queryDocuments(
         Document query, Document orderBy, int skip, int limit, int batchSize, Document fields) {
       // A scan walks the map in its key order: sort the candidates the same way.
-      List<Object> candidates = Planner.candidates(this, query, orderBy, data.getKeyType()::compare);
+      List<Object> candidates = Planner.candidates(this, query, orderBy, this::naturalOrder);
       if (candidates == null) return matchDocuments(query, orderBy, skip, limit, batchSize, fields);
       return matchDocuments(query, candidates, orderBy, skip, limit, batchSize, fields);
     }
