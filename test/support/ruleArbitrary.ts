@@ -15,6 +15,7 @@ import {
   type Value,
 } from '../../src/rules/ast';
 import { OPERATORS_BY_TYPE, STANDARD_FIELDS, type FieldType } from '../../src/rules/catalogue';
+import { substringChars } from '../../src/rules/cost';
 import { valueKind, type ValueKind } from '../../src/rules/checks';
 
 /** The shape of the generated trees; the defaults keep runs fast. */
@@ -156,5 +157,9 @@ export function arbRule(options: RuleArbitraryOptions = {}): fc.Arbitrary<Rule> 
     const weight = level === 1 ? 6 : groupWeight;
     return fc.oneof({ weight: 3, arbitrary: arbCondition }, { weight, arbitrary: group });
   };
-  return at(1).filter((r) => countConditions(r) <= RULE_LIMITS.maxConditions);
+  // Within every limit the parser and validator enforce, the substring budget included.
+  return at(1).filter(
+    (r) =>
+      countConditions(r) <= RULE_LIMITS.maxConditions && substringChars(r) <= RULE_LIMITS.maxSubstringChars,
+  );
 }

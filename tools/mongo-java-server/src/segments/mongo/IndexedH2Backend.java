@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.lang.reflect.Field;
 import java.util.List;
 import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStoreException;
 import org.h2.mvstore.MVStore;
 
 /**
@@ -119,7 +120,13 @@ public class IndexedH2Backend extends H2Backend {
       // A scan walks the map in its key order: sort the candidates the same way.
       List<Object> candidates = Planner.candidates(this, query, orderBy, this::naturalOrder);
       if (candidates == null) return matchDocuments(query, orderBy, skip, limit, batchSize, fields);
-      return matchDocuments(query, candidates, orderBy, skip, limit, batchSize, fields);
+      try {
+        return matchDocuments(query, candidates, orderBy, skip, limit, batchSize, fields);
+      } catch (MVStoreException e) {
+        // H2 cannot look some _id types up among others of a mixed-type collection ("Can not
+        // compare"); a scan never looks anything up, and gives the same answer.
+        return matchDocuments(query, orderBy, skip, limit, batchSize, fields);
+      }
     }
   }
 }
