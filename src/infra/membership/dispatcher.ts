@@ -1,7 +1,9 @@
 /**
  * Hands transitions, in position order, to subscribers (workflow bindings, reports). The cursor
- * is persisted after each delivered transition, so a restart resumes right after the last one
- * delivered (at-least-once: subscribers must be idempotent — a transition's `_id` is its key).
+ * is persisted once per batch, after the last transition delivered (or before the one a
+ * subscriber failed on), so a restart resumes at most one batch back (at-least-once: subscribers
+ * must be idempotent — a transition's `_id` is its key). Persisting per transition cost one
+ * write per transition, the largest single cost of a bulk import (57,000 writes for 20,000 contacts).
  * One process dispatches at a time (a lease in the cursor document).
  *
  * Gaps: positions are allocated just before insertion, so a missing position is either an insert
@@ -68,22 +70,26 @@ export class Dispatcher {
       .sort({ position: 1 })
       .limit(this.opts.batch ?? 200)
       .toArray();
-    for (const t of batch) {
-      if (t.position !== pos + 1 && !this.gapExpired(pos + 1)) break;
-      for (const h of this.handlers) {
-        try {
-          await h.fn(t);
-        } catch (err) {
-          // Leave the cursor before this transition: it is delivered again on the next tick.
-          this.log.error({ err, subscriber: h.name, transition: t._id }, 'dispatcher: subscriber failed');
-          return delivered;
+    try {
+      for (const t of batch) {
+        if (t.position !== pos + 1 && !this.gapExpired(pos + 1)) break;
+        for (const h of this.handlers) {
+          try {
+            await h.fn(t);
+          } catch (err) {
+            // Leave the cursor before this transition: it is delivered again on the next tick.
+            this.log.error({ err, subscriber: h.name, transition: t._id }, 'dispatcher: subscriber failed');
+            return delivered;
+          }
         }
+        pos = t.position;
+        delivered++;
       }
-      pos = t.position;
-      delivered++;
-      await this.cursors.updateOne({ _id: this.cursorId, owner: this.me }, { $set: { position: pos } });
+      return delivered;
+    } finally {
+      if (pos > cursor)
+        await this.cursors.updateOne({ _id: this.cursorId, owner: this.me }, { $set: { position: pos } });
     }
-    return delivered;
   }
 
   private get cursorId(): string {
