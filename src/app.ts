@@ -100,7 +100,10 @@ export async function startApp(
     await segmentRepo.ensureIndexes();
     const membership = new Membership(db, segmentRepo, log.child({ component: 'membership' }));
     await membership.ensureIndexes();
-    const reports = new Reports(db, segmentRepo, membership);
+    const reports = new Reports(db, segmentRepo, membership, {
+      statsAges: config.reportStats,
+      log: log.child({ component: 'reports' }),
+    });
     await reports.ensureIndexes();
     cleanups.push(() => reports.close());
     const metrics = new Metrics({ botPath: MESSAGES_PATH, db, probes: reports.queries });

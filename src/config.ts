@@ -73,6 +73,8 @@ const schema = z.object({
     .default(1),
   FLOW_LOCK_MS: int(500, 3_600_000).default(30_000),
   FLOWS_BUILT_IN: z.enum(['true', 'false'], { error: 'true or false' }).default('true'),
+  REPORT_STATS_MAX_AGE_MS: int(0, 86_400_000).default(900_000),
+  REPORT_STATS_REFRESH_MS: int(0, 86_400_000).default(30_000),
 });
 
 export interface Config {
@@ -130,6 +132,8 @@ export interface Config {
     /** Install the five built-in bindings for the bot's workspace at start-up. */
     builtIn: boolean;
   };
+  /** How old the comparison table's precomputed member figures may be (infra/reports/memberStats.ts). */
+  reportStats: { maxAgeMs: number; refreshAfterMs: number };
   projectRoot: string;
   version: string;
 }
@@ -188,6 +192,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       timeScale: e.FLOW_TIME_SCALE,
       lockMs: e.FLOW_LOCK_MS,
       builtIn: e.FLOWS_BUILT_IN === 'true',
+    }),
+    reportStats: Object.freeze({
+      maxAgeMs: e.REPORT_STATS_MAX_AGE_MS,
+      refreshAfterMs: e.REPORT_STATS_REFRESH_MS,
     }),
     projectRoot: PROJECT_ROOT,
     version: readVersion(),

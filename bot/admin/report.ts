@@ -54,6 +54,7 @@ export function reportText(r: SegmentReport): string {
 }
 
 export function compareText(rows: readonly CompareRow[]): string {
+  const oldest = Math.min(...rows.map((r) => new Date(r.asOf).getTime()));
   return [
     'Segment: members · avg lifetime value · avg lead score · conversations per member · handoffs · opted out · delivery · reply',
     ...rows.map(
@@ -62,6 +63,7 @@ export function compareText(rows: readonly CompareRow[]): string {
         `${num(r.conversationsPerMember)} · ${r.handoffs} · ${pct(r.optedOutShare)} · ` +
         `${pct(r.deliveryRate)} · ${pct(r.replyRate)}`,
     ),
+    `Members, averages and opted out as of ${new Date(oldest).toISOString().slice(11, 19)} UTC.`,
   ].join('\n');
 }
 

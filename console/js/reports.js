@@ -111,7 +111,10 @@ async function runCompare(el, ids) {
   if (ids.length === 0) return show(el, h('p', { class: 'muted' }, 'Tick the segments to compare.'));
   try {
     const { rows } = await api('GET', `/reports/compare?segments=${ids.map(encodeURIComponent).join(',')}`);
-    const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((k) => k !== 'id' && k !== 'name');
+    const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter(
+      (k) => !['id', 'name', 'asOf'].includes(k),
+    );
+    const asOf = rows.map((r) => r.asOf).sort()[0];
     const cell = (v) =>
       typeof v === 'number'
         ? fmtInt(Math.round(v * 100) / 100)
@@ -145,6 +148,11 @@ async function runCompare(el, ids) {
             ),
           ),
         ),
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        `Members, averages and opted out as of ${asOf ?? '–'} (precomputed; see the README).`,
       ),
     );
   } catch (err) {

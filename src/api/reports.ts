@@ -19,6 +19,9 @@ const idsSchema = z
   .transform((s) => s.split(',').map((x) => x.trim()))
   .pipe(z.array(z.string().min(1).max(100)).min(1).max(MAX_COMPARED));
 
+/** `maxAge` (seconds) of the comparison's precomputed member figures; 0 asks for exact ones. */
+export const maxAgeSchema = z.coerce.number().int().min(0).max(86_400);
+
 function query(req: Request): Record<string, unknown> {
   return (req.query ?? {}) as Record<string, unknown>;
 }
@@ -39,6 +42,15 @@ function segmentIds(req: Request): string[] {
     });
   const ids = [...new Set(r.data)];
   return ids;
+}
+
+function maxAge(req: Request): number | undefined {
+  const raw = query(req).maxAge;
+  if (raw === undefined) return undefined;
+  const r = maxAgeSchema.safeParse(raw);
+  if (!r.success)
+    throw new ValidationError('maxAge is a whole number of seconds from 0 to 86400', { field: 'maxAge' });
+  return r.data * 1000;
 }
 
 function metric(req: Request): CompareMetric {
@@ -88,11 +100,11 @@ export function registerReportRoutes(server: Server, reports: Reports): void {
   });
 
   server.get(`${base}/compare`, async (req: Request, res: Response) => {
-    res.send(200, { rows: await service.compare(workspaceOf(req), segmentIds(req)) });
+    res.send(200, { rows: await service.compare(workspaceOf(req), segmentIds(req), maxAge(req)) });
   });
 
   server.get(`${base}/compare/chart.svg`, async (req: Request, res: Response) => {
     const ids = segmentIds(req);
-    sendSvg(res, await reports.compareSvg(workspaceOf(req), ids, metric(req)));
+    sendSvg(res, await reports.compareSvg(workspaceOf(req), ids, metric(req), maxAge(req)));
   });
 }

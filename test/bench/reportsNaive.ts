@@ -12,10 +12,14 @@ import type { Segment } from '../../src/domain/segments/types';
 
 const avg = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
-export async function naiveCompare(db: Db, ws: string, segments: readonly Segment[]): Promise<CompareRow[]> {
+export async function naiveCompare(
+  db: Db,
+  ws: string,
+  segments: readonly Segment[],
+): Promise<Omit<CompareRow, 'asOf'>[]> {
   const contacts = db.collection<Contact>('contacts');
   const handoffs = await db.collection<{ contactId: string }>('handoffs').find({ workspaceId: ws }).toArray();
-  const rows: CompareRow[] = [];
+  const rows: Omit<CompareRow, 'asOf'>[] = [];
   for (const s of segments) {
     const members = await contacts.find({ workspaceId: ws, 'segments.segmentId': s._id }).toArray();
     const ids = new Set(members.map((c) => c._id));

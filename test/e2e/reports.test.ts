@@ -84,6 +84,7 @@ test('comparison table: exact numbers from the known data set', async () => {
       optedOutShare: 0.5,
       deliveryRate: null,
       replyRate: null,
+      asOf: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     },
     {
       id: ids.Scored,
@@ -96,6 +97,7 @@ test('comparison table: exact numbers from the known data set', async () => {
       optedOutShare: 1 / 3,
       deliveryRate: null,
       replyRate: null,
+      asOf: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
     },
   ]);
 });
@@ -154,6 +156,7 @@ test('bad input: a clear 4xx with a stable code, and nothing else', async () => 
     ['/reports/compare', 400, 'VALIDATION_FAILED', 'segments'],
     ['/reports/compare?segments=,', 400, 'VALIDATION_FAILED', 'segments'],
     [`/reports/compare/chart.svg?segments=${ids.Buyers}&metric=$where`, 400, 'VALIDATION_FAILED', 'metric'],
+    [`/reports/compare?segments=${ids.Buyers}&maxAge=-1`, 400, 'VALIDATION_FAILED', 'maxAge'],
     ['/reports/segments/nope', 404, 'NOT_FOUND'],
     ['/reports/segments/nope/chart.svg', 404, 'NOT_FOUND'],
     [`/reports/compare?segments=${ids.Buyers},nope`, 404, 'NOT_FOUND'],
@@ -196,6 +199,7 @@ test('/report and /report compare by chat: the numbers and the chart as an SVG a
   expect(c.text!.split('\n').slice(1)).toEqual([
     'Buyers: 2 · 4,000 · 60 · 0 · 0 · 50.0% · n/a · n/a',
     'Scored: 3 · 2,667 · 43.3 · 0 · 0 · 33.3% · n/a · n/a',
+    expect.stringMatching(/^Members, averages and opted out as of \d\d:\d\d:\d\d UTC\.$/),
   ]);
   expect((c.attachments as unknown[]).length).toBe(1);
 

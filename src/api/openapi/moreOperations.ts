@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { campaignInputSchema } from '../../domain/campaigns/input';
+import { maxAgeSchema } from '../reports';
 import { op, type ApiOperation } from './registry';
 
 const any = z.looseObject({});
@@ -65,7 +66,16 @@ const REPORTS: ApiOperation[] = [
     ok: [200],
     contentType: svg,
   }),
-  op('get', '/reports/compare', 'Metrics compared across segments', 'Reports', { ok: [200, any] }),
+  op('get', '/reports/compare', 'Metrics compared across segments', 'Reports', {
+    query: z.strictObject({
+      segments: z.string().describe('comma-separated segment ids'),
+      maxAge: maxAgeSchema
+        .optional()
+        .describe('seconds the precomputed member figures may be old (default 900; 0 = exact)'),
+    }),
+    ok: [200, any],
+    errors: [404],
+  }),
   op('get', '/reports/compare/chart.svg', 'A metric compared across segments, as a chart', 'Reports', {
     ok: [200],
     contentType: svg,

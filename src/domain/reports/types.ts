@@ -56,9 +56,11 @@ export interface CompareRow {
   /** Human-handoff requests made by contacts who are members now. */
   handoffs: number;
   optedOutShare: number | null;
-  /** Campaign metrics: null until campaigns exist (see infra/reports/campaignRates.ts). */
+  /** Campaigns sent to current members: sent / finished deliveries, replied / sent (null: none). */
   deliveryRate: number | null;
   replyRate: number | null;
+  /** When members, the averages and opted out were computed (they are precomputed; see README). */
+  asOf: Date;
 }
 
 export const COMPARE_METRICS = [

@@ -11,7 +11,7 @@ import type { Clock } from '../../domain/membership/transitions';
 import type { Segment } from '../../domain/segments/types';
 import { NotFoundError } from '../../errors';
 import type { SegmentRepo } from '../repos/segments';
-import { noCampaignRates, type CampaignRatesSource } from './campaignRates';
+import type { MemberStatsCache } from './memberStats';
 import type { ReportQueries } from './queries';
 
 export interface SegmentReport {
@@ -25,8 +25,8 @@ export interface SegmentReport {
 export interface ReportDeps {
   segments: Pick<SegmentRepo, 'list' | 'get'>;
   queries: ReportQueries;
+  memberStats: Pick<MemberStatsCache, 'get'>;
   clock: Clock;
-  campaignRates?: CampaignRatesSource;
   bounds?: FreshnessBounds;
 }
 
@@ -57,29 +57,31 @@ export class ReportService {
     return { name: s.name, history: history.get(s._id)! };
   }
 
-  /** One row per segment, in the order asked for. */
-  async compare(workspaceId: string, ids: readonly string[]): Promise<CompareRow[]> {
+  /**
+   * One row per segment, in the order asked for. Member figures are precomputed (at most
+   * `maxAgeMs` old, see memberStats.ts); handoffs and campaign rates are read now.
+   */
+  async compare(workspaceId: string, ids: readonly string[], maxAgeMs?: number): Promise<CompareRow[]> {
     const segments = await this.resolve(workspaceId, ids);
-    const [stats, handoffs, rates] = await Promise.all([
-      this.d.queries.memberStats(workspaceId, ids),
+    const [stats, handoffs] = await Promise.all([
+      this.d.memberStats.get(workspaceId, ids, maxAgeMs),
       this.d.queries.handoffsBySegment(workspaceId, ids),
-      (this.d.campaignRates ?? noCampaignRates)(workspaceId, ids),
     ]);
     return segments.map((s) => {
-      const st = stats.get(s._id);
-      const members = st?.members ?? 0;
-      const r = rates.get(s._id);
+      // The cache answers for every id asked.
+      const st = stats.get(s._id)!;
       return {
         id: s._id,
         name: s.name,
-        members,
-        avgLifetimeValue: st?.avgLifetimeValue ?? null,
-        avgLeadScore: st?.avgLeadScore ?? null,
-        conversationsPerMember: st?.conversationsPerMember ?? null,
+        members: st.members,
+        avgLifetimeValue: st.avgLifetimeValue,
+        avgLeadScore: st.avgLeadScore,
+        conversationsPerMember: st.conversationsPerMember,
         handoffs: handoffs.get(s._id) ?? 0,
-        optedOutShare: members > 0 ? (st?.optedOut ?? 0) / members : null,
-        deliveryRate: r?.deliveryRate ?? null,
-        replyRate: r?.replyRate ?? null,
+        optedOutShare: st.members > 0 ? st.optedOut / st.members : null,
+        deliveryRate: st.deliveryRate,
+        replyRate: st.replyRate,
+        asOf: st.asOf,
       };
     });
   }

@@ -6,6 +6,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { Snapshot } from '../../domain/reports/types';
 import type { Transition } from '../../domain/membership/transitions';
+import type { MemberStatsDoc } from './memberStats';
 
 export interface RebuildRecordDoc {
   _id: string;
@@ -22,6 +23,7 @@ export interface ReportCollections {
   /** Written by the membership rebuilder; read here for freshness. */
   rebuilds: Collection<RebuildRecordDoc>;
   handoffs: Collection<{ workspaceId: string; contactId: string }>;
+  memberStats: Collection<MemberStatsDoc>;
 }
 
 export function reportCollections(db: Db): ReportCollections {
@@ -30,6 +32,7 @@ export function reportCollections(db: Db): ReportCollections {
     transitions: db.collection<Transition>('segment_transitions'),
     rebuilds: db.collection<RebuildRecordDoc>('segment_rebuilds'),
     handoffs: db.collection('handoffs'),
+    memberStats: db.collection<MemberStatsDoc>('segment_member_stats'),
   };
 }
 
@@ -39,4 +42,5 @@ export async function ensureReportIndexes(c: ReportCollections): Promise<void> {
   await c.transitions.createIndex({ workspaceId: 1, segmentId: 1, at: 1 });
   await c.transitions.createIndex({ workspaceId: 1, at: 1 });
   await c.rebuilds.createIndex({ workspaceId: 1 });
+  await c.memberStats.createIndex({ workspaceId: 1, segmentId: 1 });
 }

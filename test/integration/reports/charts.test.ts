@@ -33,6 +33,7 @@ test('history and comparison charts; a bad spec fails alone', async () => {
     optedOutShare: null,
     deliveryRate: null,
     replyRate: null,
+    asOf: new Date(),
   };
   const bars = await renderer.svg(compareChart([row], 'members'));
   expect(bars).toContain('aria-label="members: 4; segment: X"');

@@ -56,6 +56,7 @@ test('comparison table: exact members, averages, handoffs and opted-out share', 
       optedOutShare: 1 / 3,
       deliveryRate: null,
       replyRate: null,
+      asOf: expect.any(Date),
     },
     {
       id: chatty._id,
@@ -68,6 +69,7 @@ test('comparison table: exact members, averages, handoffs and opted-out share', 
       optedOutShare: 0,
       deliveryRate: null,
       replyRate: null,
+      asOf: expect.any(Date),
     },
     {
       id: empty._id,
@@ -80,11 +82,82 @@ test('comparison table: exact members, averages, handoffs and opted-out share', 
       optedOutShare: null,
       deliveryRate: null,
       replyRate: null,
+      asOf: expect.any(Date),
     },
   ]);
   await expect(reports.service.compare(WS, [rich._id, 'nope'])).rejects.toMatchObject({ code: 'NOT_FOUND' });
   await expect(reports.service.compare('other-ws', [rich._id])).rejects.toMatchObject({ code: 'NOT_FOUND' });
   for (const s of [rich, chatty, empty]) await f.segments.delete(WS, s._id);
+  await f.rebuildAll();
+  await f.membership.collections.contacts.deleteMany({ workspaceId: WS });
+});
+
+test('campaign rates over current members: sent / finished deliveries, replied / sent', async () => {
+  const rich = await f.segments.create(WS, { name: 'Rich', rule: 'lifetimeValue >= 1000' }, 't');
+  await f.rebuildAll();
+  const a = await f.insertContact({ lifetimeValue: 1000 });
+  const b = await f.insertContact({ lifetimeValue: 2000 });
+  const poor = await f.insertContact({ lifetimeValue: 5 });
+  const d = (contactId: string, status: string, n: number, extra = {}) => ({
+    _id: `run:${contactId}:${n}`,
+    workspaceId: WS,
+    campaignId: 'c',
+    runId: `run${n}`,
+    contactId,
+    status,
+    ...extra,
+  });
+  await f.t.db.collection<{ _id: string }>('campaign_deliveries').insertMany([
+    d(a._id, 'sent', 1, { repliedAt: new Date() }),
+    d(a._id, 'sent', 2),
+    d(a._id, 'failed', 3),
+    d(b._id, 'skipped', 1),
+    d(b._id, 'pending', 2), // not finished: not counted
+    d(poor._id, 'sent', 1), // not a member
+    { ...d(a._id, 'sent', 4), workspaceId: 'other-ws' },
+  ]);
+  const [row] = await reports.service.compare(WS, [rich._id], 0);
+  expect(row).toMatchObject({ members: 2, deliveryRate: 2 / 4, replyRate: 1 / 2 });
+  await f.t.db.collection('campaign_deliveries').deleteMany({});
+  await f.segments.delete(WS, rich._id);
+  await f.rebuildAll();
+  await f.membership.collections.contacts.deleteMany({ workspaceId: WS });
+});
+
+test('member figures are precomputed: served with their asOf until too old, refreshed in the background, exact with maxAge 0', async () => {
+  at(0);
+  const rich = await f.segments.create(WS, { name: 'Rich', rule: 'lifetimeValue >= 1000' }, 't');
+  await f.rebuildAll();
+  const c = await f.insertContact({ lifetimeValue: 1000 });
+  const first = (await reports.service.compare(WS, [rich._id]))[0]!;
+  const recent = (d: Date) => Math.abs(d.getTime() - f.clock.now().getTime()) < 2000;
+  expect(first).toMatchObject({ members: 1, avgLifetimeValue: 1000 });
+  expect(recent(first.asOf)).toBe(true);
+  await f.insertContact({ lifetimeValue: 3000 });
+  await f.updateContact(c._id, { lifetimeValue: 2000 });
+
+  // Within the refresh age: the stored figures, with the time they were computed.
+  f.clock.offsetMs += 10_000;
+  expect((await reports.service.compare(WS, [rich._id]))[0]).toEqual(first);
+  // Exact on request (the API's maxAge=0), and stored for the next reader.
+  const exact = (await reports.service.compare(WS, [rich._id], 0))[0]!;
+  expect(exact).toMatchObject({ members: 2, avgLifetimeValue: 2500 });
+  expect(exact.asOf.getTime()).toBeGreaterThan(first.asOf.getTime() + 9000);
+
+  // Older than the refresh age (30 s): served once more, recomputed behind the answer.
+  await f.updateContact(c._id, { lifetimeValue: 4000 });
+  f.clock.offsetMs += 60_000;
+  expect((await reports.service.compare(WS, [rich._id]))[0]).toEqual(exact);
+  await reports.memberStats.idle();
+  expect((await reports.service.compare(WS, [rich._id]))[0]).toMatchObject({ avgLifetimeValue: 3500 });
+
+  // Older than the maximum age (15 min): recomputed before answering.
+  await f.updateContact(c._id, { lifetimeValue: 1000 });
+  f.clock.offsetMs += 16 * 60_000;
+  const late = (await reports.service.compare(WS, [rich._id]))[0]!;
+  expect(late.avgLifetimeValue).toBe(2000);
+  expect(recent(late.asOf)).toBe(true);
+  await f.segments.delete(WS, rich._id);
   await f.rebuildAll();
   await f.membership.collections.contacts.deleteMany({ workspaceId: WS });
 });
