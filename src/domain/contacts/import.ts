@@ -1,8 +1,9 @@
 /**
  * Bulk import (POST /contacts/import, `npm run import`): up to 10,000 contacts per call, each
  * created or updated by externalId (else email) exactly like POST /contacts, with one result per
- * item. Work is done in chunks: two indexed lookups, one unordered insert, one guarded bulk
- * update and one bulk membership evaluation per chunk, instead of several queries per contact.
+ * item. Work is done in chunks: two indexed lookups, one unordered insert of the new contacts
+ * already evaluated into their segments, one guarded bulk update and one bulk membership
+ * evaluation for the existing ones, instead of several queries per contact.
  * Whatever a bulk step cannot settle (a key taken meanwhile, a contact that moved on, a repeat
  * of a key earlier in the same import) goes through the one-contact upsert, so the outcome is
  * the same as importing the items one by one, in order.
@@ -31,7 +32,8 @@ export interface ImportResult {
 /** What the import needs beyond the one-contact service. */
 export interface ImportRepo extends Pick<ContactRepo, 'findById'> {
   findByKeys(workspaceId: string, externalIds: string[], emails: string[]): Promise<Contact[]>;
-  insertMany(contacts: Contact[]): Promise<Set<number>>;
+  /** `evaluated`: the contacts' memberships and `nextRecheckAt` are set (else due for a recheck). */
+  insertMany(contacts: Contact[], opts?: { evaluated?: boolean }): Promise<Set<number>>;
   updateMany(
     workspaceId: string,
     updates: { id: string; version: number; fields: ContactFields }[],
@@ -39,9 +41,18 @@ export interface ImportRepo extends Pick<ContactRepo, 'findById'> {
   ): Promise<Set<string>>;
 }
 
-/** Membership for many contacts at once (the engine's `evaluateMany`). */
+/** Membership for many contacts at once (the engine's `evaluateMany` and `createMany`). */
 export interface BulkChangeListener {
   evaluateMany(workspaceId: string, ids: string[], cause: 'contact'): Promise<unknown>;
+  /**
+   * Optional: evaluates new contacts and inserts them through `insert` with their memberships,
+   * instead of an insert, a re-read and a membership write each. Answers what `insert` refused.
+   */
+  createMany?(
+    workspaceId: string,
+    contacts: Contact[],
+    insert: (docs: Contact[]) => Promise<Set<number>>,
+  ): Promise<Set<number>>;
 }
 
 interface Item {
@@ -116,7 +127,11 @@ export class ImportService {
         results[it.index - offset] = invalid(it.index, err);
       }
     }
-    const refused = await this.deps.repo.insertMany(creates.map((c) => c.contact));
+    const { listener, repo } = this.deps;
+    const fresh = creates.map((c) => c.contact);
+    const refused = listener.createMany
+      ? await listener.createMany(ws, fresh, (docs) => repo.insertMany(docs, { evaluated: true }))
+      : await repo.insertMany(fresh);
     const stale = await this.deps.repo.updateMany(
       ws,
       updates.map((u) => ({ id: u.contact._id, version: u.contact.version, fields: u.fields })),
@@ -127,7 +142,7 @@ export class ImportService {
       if (refused.has(i)) later.push(c.it);
       else {
         results[c.it.index - offset] = ok(c.it, 'created', c.contact._id);
-        done.push(c.contact._id);
+        if (!listener.createMany) done.push(c.contact._id);
       }
     }
     for (const u of updates) {
@@ -137,7 +152,7 @@ export class ImportService {
         done.push(u.contact._id);
       }
     }
-    await this.deps.listener.evaluateMany(ws, done, 'contact');
+    await listener.evaluateMany(ws, done, 'contact');
     later.sort((a, b) => a.index - b.index);
     for (const it of later) results[it.index - offset] = await this.one(ws, it);
     return results;

@@ -4,6 +4,7 @@
  * version (a concurrent writer makes us re-read and retry: no lost update, and two engines can
  * never both record the same change), then move the outbox to `segment_transitions`.
  */
+import { randomUUID } from 'node:crypto';
 import type { ContactChangeListener, TransitionCause } from '../../domain/contacts/types';
 import type { CompiledWorkspace } from '../../domain/membership/evaluate';
 import type { Clock, PendingTransition } from '../../domain/membership/transitions';
@@ -11,8 +12,8 @@ import { ConflictError, NotFoundError } from '../../errors';
 import type { Logger } from '../logger';
 import type { SegmentCatalog } from './catalog';
 import { evaluateBatch, type BatchOutcome } from './batch';
-import { flushOutbox } from './flush';
-import { planMembershipWrite } from './plan';
+import { flushLock, flushLocked, flushOutbox } from './flush';
+import { planMembershipWrite, withMembership } from './plan';
 import type { ContactDoc, MembershipCollections } from './store';
 
 const MAX_ATTEMPTS = 20;
@@ -100,6 +101,32 @@ export class MembershipEngine implements ContactChangeListener {
       this.catalog.get(workspaceId),
     ]);
     return evaluateBatch(this.c, this, this.clock, workspaceId, docs, compiled, cause);
+  }
+
+  /**
+   * Inserts new contacts of one workspace already evaluated (bulk import): each goes in with its
+   * memberships, its outbox and the outbox lease under one token, so a crash after the insert
+   * leaves an outbox that `flushStale` finishes once the lease lapses; the outboxes of those
+   * inserted are then moved together. `insert` answers the indexes it refused (taken keys).
+   */
+  async createMany(
+    workspaceId: string,
+    contacts: readonly ContactDoc[],
+    insert: (docs: ContactDoc[]) => Promise<Set<number>>,
+  ): Promise<Set<number>> {
+    const compiled = await this.catalog.get(workspaceId);
+    const now = this.clock();
+    const token = randomUUID();
+    const docs = contacts.map((c) => {
+      const plan = planMembershipWrite(c, compiled, now, 'contact');
+      return plan ? { ...withMembership(c, plan), ...flushLock(token) } : c;
+    });
+    const refused = await insert(docs);
+    const outboxes = docs.flatMap((d, i) =>
+      !refused.has(i) && d.pendingTransitions?.length ? [{ _id: d._id, pending: d.pendingTransitions }] : [],
+    );
+    await flushLocked(this.c, workspaceId, token, outboxes);
+    return refused;
   }
 
   /** Moves the contact's outbox to `segment_transitions`. */

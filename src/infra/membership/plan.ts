@@ -44,3 +44,19 @@ export function planMembershipWrite(
     pending,
   };
 }
+
+/**
+ * Pure: a contact not yet stored as it would be after `plan`, so a bulk import inserts new
+ * contacts with their memberships and outbox instead of inserting, re-reading and updating them.
+ */
+export function withMembership(doc: ContactDoc, plan: MembershipWrite): ContactDoc {
+  const set = plan.update.$set as Pick<ContactDoc, 'segments' | 'nextRecheckAt' | 'transitionSeq'>;
+  return {
+    ...doc,
+    segments: set.segments,
+    nextRecheckAt: set.nextRecheckAt,
+    transitionSeq: set.transitionSeq,
+    pendingTransitions: [...(doc.pendingTransitions ?? []), ...plan.pending],
+    version: doc.version + 1,
+  };
+}

@@ -129,12 +129,13 @@ export class MongoContactRepo implements ContactRepo {
   }
 
   /** Inserts many new contacts unordered; returns the indexes refused as duplicates (taken keys). */
-  async insertMany(contacts: Contact[]): Promise<Set<number>> {
+  async insertMany(contacts: Contact[], opts: { evaluated?: boolean } = {}): Promise<Set<number>> {
     if (contacts.length === 0) return new Set();
     const docs = contacts.map((c) => ({
       ...withoutUndefined(c),
       ...withoutUndefined(keysOf(c.workspaceId, c)),
-      nextRecheckAt: evaluateBy(c.updatedAt),
+      // Contacts evaluated before their insert (the engine's createMany) bring their own.
+      nextRecheckAt: opts.evaluated ? c.nextRecheckAt : evaluateBy(c.updatedAt),
     }));
     try {
       await this.col.insertMany(docs, { ordered: false });
