@@ -5,17 +5,13 @@
  * one (no type, conversation, sender or serviceUrl) is a 400 before any turn starts, so it
  * changes nothing.
  */
-import {
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type ConfigurationBotFrameworkAuthenticationOptions,
-  type TurnContext,
-} from 'botbuilder';
+import { CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { Config } from '../src/config';
 import { ForbiddenError, ValidationError } from '../src/errors';
 import type { Logger } from '../src/infra/logger';
+import { CachingBotFrameworkAuthentication } from './connectorCache';
 import { createTurnErrorHandler } from './errors';
 
 export const MESSAGES_PATH = '/api/messages';
@@ -29,7 +25,7 @@ export function createAdapter(bot: Config['bot'], log: Logger): CloudAdapter {
   }
   if (bot.appPassword) options.MicrosoftAppPassword = bot.appPassword;
   if (bot.tenantId) options.MicrosoftAppTenantId = bot.tenantId;
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options));
+  const adapter = new CloudAdapter(new CachingBotFrameworkAuthentication(options));
   adapter.onTurnError = createTurnErrorHandler(log);
   return adapter;
 }
