@@ -39,6 +39,9 @@ export async function benchCampaigns(log: (line: string) => void, opts: BenchOpt
         BOT_WORKSPACE_ID: WS,
         ADMIN_API_KEY: KEY,
         AGENDA_PROCESS_EVERY_MS: '100',
+        ...(process.env.CAMPAIGN_CONCURRENCY
+          ? { CAMPAIGN_CONCURRENCY: process.env.CAMPAIGN_CONCURRENCY }
+          : {}),
       }),
       pino({ level: 'silent' }),
       'test',
