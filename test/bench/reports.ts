@@ -90,7 +90,7 @@ export async function benchReports(log: (line: string) => void, opts: BenchOptio
     const written = await reports.snapshots.run(WS);
     log(`snapshot job: ${fmt(written)} day records (20 segments × 89 days) in ${ms(performance.now() - t0)}`);
 
-    // The snapshot job has just precomputed the member figures: what a page or a chat reply gets.
+    // After the untimed first call, served from the precomputed member figures, as a page or a chat reply is.
     const compare = await timed(() => reports!.service.compare(WS, ids));
     const exact = await timed(() => reports!.service.compare(WS, ids, 0));
     log(

@@ -61,7 +61,7 @@ export class Reports {
       memberStats: this.memberStats,
       clock,
     });
-    this.snapshots = new SnapshotTaker(db, this.service, this.collections.snapshots, clock, this.memberStats);
+    this.snapshots = new SnapshotTaker(db, this.service, this.collections.snapshots, clock);
     this.renderer = opts.renderer ?? createChartRenderer();
   }
 

@@ -68,7 +68,7 @@ export class MemberStatsCache {
     return out;
   }
 
-  /** Computes and stores the figures of these segments (also the snapshot job's warm-up). */
+  /** Computes and stores the figures of these segments. */
   async compute(workspaceId: string, ids: readonly string[]): Promise<Map<string, DatedStats>> {
     const asOf = this.clock();
     const [stats, rates] = await Promise.all([

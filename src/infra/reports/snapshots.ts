@@ -12,7 +12,6 @@ import type { Snapshot } from '../../domain/reports/types';
 import type { Segment } from '../../domain/segments/types';
 import type { Logger } from '../logger';
 import { isDuplicateKey } from '../repos/mongoErrors';
-import type { MemberStatsCache } from './memberStats';
 import type { ReportService } from './service';
 
 export const SNAPSHOT_JOB = 'reports.snapshot';
@@ -27,7 +26,6 @@ export class SnapshotTaker {
     private readonly reports: ReportService,
     private readonly snapshots: Collection<Snapshot>,
     private readonly clock: () => Date,
-    private readonly memberStats?: Pick<MemberStatsCache, 'compute'>,
   ) {}
 
   /**
@@ -44,17 +42,10 @@ export class SnapshotTaker {
 
   async run(workspaceId: string, between: () => Promise<unknown> = () => Promise.resolve()): Promise<number> {
     let written = 0;
-    const segments = await this.reports.resolveAll(workspaceId);
-    for (const s of segments) {
+    for (const s of await this.reports.resolveAll(workspaceId)) {
       written += await this.segment(workspaceId, s);
       await between();
     }
-    // Warms the comparison table's precomputed figures (one read of the members for all).
-    if (segments.length > 0)
-      await this.memberStats?.compute(
-        workspaceId,
-        segments.map((s) => s._id),
-      );
     return written;
   }
 
