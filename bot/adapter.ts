@@ -5,7 +5,11 @@
  * one (no type, conversation, sender or serviceUrl) is a 400 before any turn starts, so it
  * changes nothing.
  */
-import { CloudAdapter, type ConfigurationBotFrameworkAuthenticationOptions, type TurnContext } from 'botbuilder';
+import {
+  CloudAdapter,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
+} from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { Config } from '../src/config';
