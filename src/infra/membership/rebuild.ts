@@ -55,7 +55,10 @@ export class Rebuilder {
     private readonly catalog: SegmentCatalog,
     private readonly engine: Pick<MembershipEngine, 'evaluate'>,
     private readonly clock: Clock,
-    private readonly batchSize = 500,
+    // Per batch: one bulk write, one outbox move, one progress write. 2,000 took a 100,000-contact
+    // edit from 10.7-12.1 s (500) to 7.7 s; 5,000 gave 6.8 s but blocks the event loop about
+    // 100 ms per batch while it plans (bot turns share the process).
+    private readonly batchSize = 2000,
   ) {
     this.rebuilds = db.collection<RebuildDoc>('segment_rebuilds');
   }
