@@ -12,9 +12,10 @@ let app: App;
 let live: TestChannel;
 let botUrl: string;
 const api = apiClient(() => app);
-// Above the ~5.4 s botbuilder's retries take to give up on a refused connection, so the dead
-// channel answers with its own error, and a turn that waited for it would take over 5 s.
-const TIMEOUT_MS = 6000;
+// Well above the ~5.4 s botbuilder's retries take to give up on a refused connection (6 s was
+// too tight under a full suite's load), so the dead channel answers with its own error; a
+// customer's turn that waited for it would take over 5 s.
+const TIMEOUT_MS = 15_000;
 
 beforeAll(async () => {
   app = await startTestApp('proactive', {
