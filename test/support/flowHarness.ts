@@ -6,12 +6,12 @@
 import pino from 'pino';
 import type { Db } from 'mongodb';
 import type { Contact } from '../../src/domain/contacts/types';
-import { ZERO_TRAITS } from '../../src/domain/contacts/types';
 import type { Transition } from '../../src/domain/membership/transitions';
 import type { Segment } from '../../src/domain/segments/types';
 import { FlowRuntime } from '../../src/infra/flows';
 import type { EffectPorts } from '../../src/infra/flows/effects';
 import { createScheduler, type Scheduler } from '../../src/infra/scheduler';
+import { contactDoc } from './membershipFixture';
 
 export const WS = 'ws1';
 
@@ -113,23 +113,7 @@ export class FlowHarness {
   }
 
   addContact(id: string, over: Partial<Contact> = {}): Contact {
-    const at = new Date();
-    const c: Contact = {
-      ...ZERO_TRAITS,
-      _id: id,
-      workspaceId: WS,
-      name: id,
-      createdAt: at,
-      updatedAt: at,
-      tags: [],
-      custom: {},
-      optedOut: false,
-      identities: [],
-      segments: [],
-      nextRecheckAt: null,
-      version: 1,
-      ...over,
-    };
+    const c: Contact = contactDoc(new Date(), { _id: id, workspaceId: WS, name: id, ...over });
     this.contacts.set(id, c);
     return c;
   }

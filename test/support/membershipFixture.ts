@@ -30,6 +30,26 @@ export interface Fixture {
   close(): Promise<void>;
 }
 
+/** A contact document as the engine stores it: no traits, no memberships, `partial` on top. */
+export function contactDoc(now: Date, partial: Partial<ContactDoc> = {}): ContactDoc {
+  return {
+    _id: new ObjectId().toHexString(),
+    workspaceId: WS,
+    name: 'Someone',
+    createdAt: now,
+    updatedAt: now,
+    tags: [],
+    custom: {},
+    optedOut: false,
+    identities: [],
+    segments: [],
+    nextRecheckAt: null,
+    version: 1,
+    ...ZERO_TRAITS,
+    ...partial,
+  };
+}
+
 export async function membershipFixture(opts: MembershipOptions = {}): Promise<Fixture> {
   const t = await openTestDb('mem');
   const clock = { offsetMs: 0, now: () => new Date(Date.now() + clock.offsetMs) };
@@ -59,23 +79,7 @@ export async function membershipFixture(opts: MembershipOptions = {}): Promise<F
     segments,
     rebuildAll,
     async insertContact(partial) {
-      const now = clock.now();
-      const doc: ContactDoc = {
-        _id: new ObjectId().toHexString(),
-        workspaceId: WS,
-        name: 'Someone',
-        createdAt: now,
-        updatedAt: now,
-        tags: [],
-        custom: {},
-        optedOut: false,
-        identities: [],
-        segments: [],
-        nextRecheckAt: null,
-        version: 1,
-        ...ZERO_TRAITS,
-        ...partial,
-      };
+      const doc = contactDoc(clock.now(), partial);
       await contacts.insertOne(doc);
       await membership.engine.evaluate(doc.workspaceId, doc._id, 'contact');
       return doc;

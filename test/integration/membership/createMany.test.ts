@@ -4,11 +4,9 @@
  * that dies between the insert and the outbox move loses no transition (the lease lapses and
  * `flushStale` moves it, once).
  */
-import { ObjectId } from 'mongodb';
-import { ZERO_TRAITS } from '../../../src/domain/contacts/types';
 import { flushStale } from '../../../src/infra/membership/flush';
 import type { ContactDoc } from '../../../src/infra/membership/store';
-import { DAY, membershipFixture, WS, type Fixture } from '../../support/membershipFixture';
+import { contactDoc, DAY, membershipFixture, WS, type Fixture } from '../../support/membershipFixture';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -19,25 +17,9 @@ beforeAll(async () => {
 });
 afterAll(() => f.close());
 
-function contact(partial: Partial<ContactDoc>): ContactDoc {
-  const now = f.clock.now();
-  return {
-    _id: new ObjectId().toHexString(),
-    workspaceId: WS,
-    name: 'Imported',
-    createdAt: now,
-    updatedAt: now,
-    tags: [],
-    custom: {},
-    optedOut: false,
-    identities: [],
-    segments: [],
-    nextRecheckAt: null,
-    version: 0,
-    ...ZERO_TRAITS,
-    ...partial,
-  };
-}
+/** A new contact, not yet stored (version 0, as the contact service makes them). */
+const contact = (partial: Partial<ContactDoc>): ContactDoc =>
+  contactDoc(f.clock.now(), { name: 'Imported', version: 0, ...partial });
 
 const c = () => f.membership.collections.contacts;
 const insert = async (docs: ContactDoc[]) => {
