@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { MongoClient, type Db } from 'mongodb';
 import pino from 'pino';
 import { TestChannel } from '../../bot/cli/channel';
-import { startApp, type App } from '../../src/app';
+import type { App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { provideDatabase } from '../../src/infra/db/chain';
 import { Membership } from '../../src/infra/membership';
@@ -23,6 +23,7 @@ import type { BenchOptions } from './index';
 import { loadContacts } from './membershipLoad';
 import { createSegments } from './membershipSegments';
 import { fmt, ms } from './stats';
+import { dropAndClose, startBenchApp } from './benchApp';
 
 const WS = 'bench-bot';
 const SIZES = { contacts: 100_000, users: 100, vipUsers: 30, concurrency: 10 };
@@ -55,18 +56,10 @@ export async function benchBot(log: (line: string) => void, opts: BenchOptions):
     const botUrls = {} as Record<Mode, string>;
     const t0 = performance.now();
     for (const mode of ['on', 'off'] as const) {
-      const app = await startApp(
-        loadConfig({
-          MONGODB_URI: provided.uri,
-          DB_NAME: name,
-          PORT: '0',
-          LOG_LEVEL: 'silent',
-          BOT_WORKSPACE_ID: WS,
-          BOT_PERSONALISATION: mode === 'on' ? 'true' : 'false',
-        }),
-        pino({ level: 'silent' }),
-        'test',
-      );
+      const app = await startBenchApp(provided.uri, name, {
+        BOT_WORKSPACE_ID: WS,
+        BOT_PERSONALISATION: mode === 'on' ? 'true' : 'false',
+      });
       apps.push(app);
       botUrls[mode] = `http://127.0.0.1:${app.port}/api/messages`;
     }
@@ -88,13 +81,7 @@ export async function benchBot(log: (line: string) => void, opts: BenchOptions):
   } finally {
     for (const app of apps) await app.stop().catch(() => undefined);
     await channel.close();
-    if (client) {
-      await client
-        .db(name)
-        .dropDatabase()
-        .catch(() => undefined);
-      await client.close();
-    }
+    await dropAndClose(client, name);
     await provided.stop();
     log(`bot bench: ${ms(performance.now() - tStart)} in all`);
   }

@@ -10,12 +10,13 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
 import { TestChannel } from '../../bot/cli/channel';
-import { startApp, type App } from '../../src/app';
+import type { App } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { provideDatabase } from '../../src/infra/db/chain';
 import { receivedPerConversation, seedRecipients } from '../support/campaignFixture';
 import type { BenchOptions } from './index';
 import { fmt, line, ms, summarize } from './stats';
+import { startBenchApp } from './benchApp';
 
 const WS = 'default'; // the workspace of the bootstrap API key and of the bot
 const KEY = 'bench-admin-key-0123456789';
@@ -30,22 +31,12 @@ export async function benchCampaigns(log: (line: string) => void, opts: BenchOpt
   const channel = await TestChannel.start();
   let app: App | undefined;
   try {
-    app = await startApp(
-      loadConfig({
-        MONGODB_URI: provided.uri,
-        DB_NAME: `bench_campaigns_${randomBytes(4).toString('hex')}`,
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        BOT_WORKSPACE_ID: WS,
-        ADMIN_API_KEY: KEY,
-        AGENDA_PROCESS_EVERY_MS: '100',
-        ...(process.env.CAMPAIGN_CONCURRENCY
-          ? { CAMPAIGN_CONCURRENCY: process.env.CAMPAIGN_CONCURRENCY }
-          : {}),
-      }),
-      pino({ level: 'silent' }),
-      'test',
-    );
+    app = await startBenchApp(provided.uri, `bench_campaigns_${randomBytes(4).toString('hex')}`, {
+      BOT_WORKSPACE_ID: WS,
+      ADMIN_API_KEY: KEY,
+      AGENDA_PROCESS_EVERY_MS: '100',
+      ...(process.env.CAMPAIGN_CONCURRENCY ? { CAMPAIGN_CONCURRENCY: process.env.CAMPAIGN_CONCURRENCY } : {}),
+    });
     const a = app;
     const api = async (method: string, path: string, body?: unknown) => {
       const res = await fetch(`http://127.0.0.1:${a.port}/api/v1${path}`, {

@@ -18,6 +18,7 @@ import { createScheduler } from '../../src/infra/scheduler';
 import { FlowHarness, WS } from '../support/flowHarness';
 import type { BenchOptions } from './index';
 import { fmt, line, ms, summarize, type Summary } from './stats';
+import { dropAndClose } from './benchApp';
 
 const DAY = 86_400_000;
 const DAY_SCALED_MS = 30_000;
@@ -175,12 +176,7 @@ export async function benchFlows(log: (line: string) => void, opts: BenchOptions
     );
     return f.started.n === n && f.timer.n === n;
   } finally {
-    for (const name of names)
-      await client
-        .db(name)
-        .dropDatabase()
-        .catch(() => undefined);
-    await client.close();
+    await dropAndClose(client, ...names);
     await provided.stop();
   }
 }

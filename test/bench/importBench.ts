@@ -8,8 +8,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
-import pino from 'pino';
-import { startApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { startJavaServer } from '../../src/infra/db/javaServer';
 import { SegmentRepo } from '../../src/infra/repos/segments';
@@ -18,6 +16,7 @@ import { Rng } from '../../src/util/rng';
 import type { BenchOptions } from './index';
 import { createSegments } from './membershipSegments';
 import { fmt, ms } from './stats';
+import { dropAndClose, startBenchApp } from './benchApp';
 
 const KEY = 'bench-import-key-0123456789';
 const CALL = 5_000;
@@ -42,17 +41,7 @@ export async function benchImport(log: (line: string) => void, opts: BenchOption
   const server = await startJavaServer({ projectRoot, cacheDir: `${projectRoot}/.cache`, heap: '2g' });
   const name = `bench_import_${randomBytes(4).toString('hex')}`;
   const client = await MongoClient.connect(server.uri);
-  const app = await startApp(
-    loadConfig({
-      MONGODB_URI: server.uri,
-      DB_NAME: name,
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      ADMIN_API_KEY: KEY,
-    }),
-    pino({ level: 'silent' }),
-    'test',
-  );
+  const app = await startBenchApp(server.uri, name, { ADMIN_API_KEY: KEY });
   const post = async (path: string, body: unknown) => {
     const res = await fetch(`http://127.0.0.1:${app.port}/api/v1${path}`, {
       method: 'POST',
@@ -115,11 +104,7 @@ export async function benchImport(log: (line: string) => void, opts: BenchOption
     return overall >= 5_000;
   } finally {
     await app.stop();
-    await client
-      .db(name)
-      .dropDatabase()
-      .catch(() => undefined);
-    await client.close();
+    await dropAndClose(client, name);
     await server.stop();
   }
 }

@@ -11,7 +11,6 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
-import { startApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { startJavaServer } from '../../src/infra/db/javaServer';
 import { Membership } from '../../src/infra/membership';
@@ -23,6 +22,7 @@ import type { BenchOptions } from './index';
 import { contactId, loadContacts } from './membershipLoad';
 import { createSegments } from './membershipSegments';
 import { fmt, line, ms, summarize } from './stats';
+import { dropAndClose, startBenchApp } from './benchApp';
 
 const KEY = 'bench-ingest-key-0123456789';
 const BUDGET = { single: 60_000, sustained: 20_000, cutoff: 60_000 };
@@ -82,17 +82,7 @@ async function runOn(stock: boolean, contacts: number, log: (line: string) => vo
       m.clock(),
     );
     log(`${label}: loaded in ${ms(l.insertMs)}`);
-    const app = await startApp(
-      loadConfig({
-        MONGODB_URI: server.uri,
-        DB_NAME: name,
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        ADMIN_API_KEY: KEY,
-      }),
-      pino({ level: 'silent' }),
-      'test',
-    );
+    const app = await startBenchApp(server.uri, name, { ADMIN_API_KEY: KEY });
     try {
       const rng = new Rng(stock ? 11 : 7);
       let seq = 0;
@@ -160,11 +150,7 @@ async function runOn(stock: boolean, contacts: number, log: (line: string) => vo
       await app.stop();
     }
   } finally {
-    await client
-      .db(name)
-      .dropDatabase()
-      .catch(() => undefined);
-    await client.close();
+    await dropAndClose(client, name);
     await server.stop();
   }
 }

@@ -20,6 +20,7 @@ import { benchRebuilds } from './membershipRebuild';
 import { createSegments } from './membershipSegments';
 import { benchTime, idleSweepMs } from './membershipTime';
 import { fmt, ms } from './stats';
+import { dropAndClose } from './benchApp';
 
 const WS = 'bench-ws';
 const SIZES = {
@@ -111,13 +112,7 @@ export async function benchMembership(log: (line: string) => void, opts: BenchOp
     }
     log(`  ((c) took ${ms(performance.now() - t0)})`);
   } finally {
-    if (client) {
-      await client
-        .db(name)
-        .dropDatabase()
-        .catch(() => undefined);
-      await client.close();
-    }
+    await dropAndClose(client, name);
     await provided.stop();
     log(`membership bench: ${ms(performance.now() - tStart)} in all`);
   }

@@ -21,6 +21,7 @@ import { createSegments } from './membershipSegments';
 import { naiveCompare, naiveHistory } from './reportsNaive';
 import { insertHandoffs, insertHistory } from './reportsData';
 import { fmt, median, ms } from './stats';
+import { dropAndClose } from './benchApp';
 
 const WS = 'bench-reports';
 const GOAL_MS = 500;
@@ -126,13 +127,7 @@ export async function benchReports(log: (line: string) => void, opts: BenchOptio
     ok = same && sameHistory && within;
   } finally {
     await reports?.close();
-    if (client) {
-      await client
-        .db(name)
-        .dropDatabase()
-        .catch(() => undefined);
-      await client.close();
-    }
+    await dropAndClose(client, name);
     await provided.stop();
     log(`reports bench: ${ms(performance.now() - tStart)} in all`);
   }
