@@ -13,6 +13,7 @@ export { validateRule } from './validate';
 export { compileMongo } from './mongo';
 export { compilePredicate, type Predicate } from './predicate';
 export { nextFlip } from './nextflip';
+export { dependsOnTime } from './lower';
 export {
   explainRule,
   type ConditionExplanation,

@@ -3,7 +3,7 @@
  * (regex on strings, equality, membership, typed ranges, presence). The Mongo compiler and the
  * predicate compiler both start from here, so a condition's meaning is decided in one place.
  */
-import type { Condition, RelativeTime, RuleContext, WindowCount } from './ast';
+import type { Condition, RelativeTime, Rule, RuleContext, WindowCount } from './ast';
 import { lookupField, OPERATORS_BY_TYPE } from './catalogue';
 import { RuleValidationError } from './errors';
 import { valueKind } from './checks';
@@ -184,4 +184,29 @@ export function lowerCondition(c: Condition, ctx: RuleContext | undefined, path:
     }
   })();
   return { check, negate };
+}
+
+function checkUsesNow(check: Check): boolean {
+  switch (check.kind) {
+    case 'range':
+      return Boolean(check.min?.relative || check.max?.relative);
+    case 'recent':
+      return true;
+    case 'all':
+      return check.checks.some(checkUsesNow);
+    case 'not':
+      return checkUsesNow(check.check);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether time alone can change the rule's answer for an unchanged contact: a date relative to
+ * now ("in the last 30 days") or a recent-activity window. Membership of another segment does
+ * not count: that segment's own transitions re-evaluate the contact.
+ */
+export function dependsOnTime(rule: Rule, ctx?: RuleContext, path = ''): boolean {
+  if (rule.kind === 'condition') return checkUsesNow(lowerCondition(rule, ctx, path).check);
+  return rule.children.some((child, i) => dependsOnTime(child, ctx, subPath(path, i)));
 }

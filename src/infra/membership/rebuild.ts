@@ -1,6 +1,6 @@
 /**
  * Rebuilds after a definition change (create, rule edit, delete): the candidates are the contacts
- * the new rule matches (its Mongo filter) plus the current members, walked in `_id` batches and
+ * whose membership the new rule may change (see `candidateFilter`), walked in `_id` batches and
  * evaluated in bulk through the engine's guarded writes (cause `definition`, batch.ts). Progress
  * (`afterId`, `visited` of `total`) is persisted per batch under a lease, so a process killed
  * mid-rebuild is resumed by any process and the API can show it (`status`); a newer request
@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db, Filter } from 'mongodb';
-import { compileMongo } from '../../rules';
+import { compileMongo, dependsOnTime } from '../../rules';
 import type { Clock } from '../../domain/membership/transitions';
 import type { SegmentRepo } from '../repos/segments';
 import type { SegmentCatalog } from './catalog';
@@ -44,6 +44,8 @@ export interface RebuildStatus {
 export const IDLE_REBUILD: RebuildStatus = { state: 'idle', done: 0, total: 0, startedAt: null, etaMs: 0 };
 
 const LEASE_MS = 30_000;
+/** Ids per `$in` read: our launcher answers up to 1,000 `_id` values from the index, more by scanning. */
+const READ_IDS = 1000;
 
 export class Rebuilder {
   private readonly rebuilds: Collection<RebuildDoc>;
@@ -128,53 +130,69 @@ export class Rebuilder {
   }
 
   /**
-   * One cursor in `_id` order over the candidates (a query per batch made the walk quadratic on
-   * mongo-java-server, which scans and sorts for each); progress is saved every batch.
+   * One scan collects the candidates' ids in `_id` order (it also gives the total, so there is no
+   * separate count); their documents are then read by id, a batch at a time, the next batch
+   * being read while the current one is written. Progress is saved every batch.
    */
   private async run(job: RebuildDoc): Promise<number> {
     const { workspaceId, token } = job;
     const candidates = await this.candidateFilter(workspaceId, job.segmentId);
+    const after = job.afterId ? [{ _id: { $gt: job.afterId } }] : [];
+    const ids = (
+      await this.c.contacts
+        .find({ $and: [{ workspaceId }, ...after, candidates] }, { projection: { _id: 1 } })
+        .sort({ _id: 1 })
+        .toArray()
+    ).map((d) => d._id);
+    let visited = job.visited ?? 0;
     if (job.total === null || job.total === undefined) {
-      const total = await this.c.contacts.countDocuments({ $and: [{ workspaceId }, candidates] });
       const r = await this.rebuilds.updateOne(
         { _id: job._id, token },
-        { $set: { total, startedAt: new Date(), visited: 0 } },
+        { $set: { total: ids.length, startedAt: new Date(), visited: 0 } },
       );
       if (r.matchedCount === 0) return 0; // superseded
     }
-    const after = job.afterId ? [{ _id: { $gt: job.afterId } }] : [];
-    const cursor = this.c.contacts.find({ $and: [{ workspaceId }, ...after, candidates] }).sort({ _id: 1 });
-    let visited = job.visited ?? 0;
-    let batch: ContactDoc[] = [];
-    // One definition read per batch, not per contact; the token check catches a newer one.
-    const step = async (): Promise<boolean> => {
+    const read = (from: number): Promise<ContactDoc[]> => {
+      const reads: Promise<ContactDoc[]>[] = [];
+      const end = Math.min(from + this.batchSize, ids.length);
+      for (let i = from; i < end; i += READ_IDS) {
+        const chunk = ids.slice(i, Math.min(i + READ_IDS, end));
+        reads.push(this.c.contacts.find({ workspaceId, _id: { $in: chunk } }).toArray());
+      }
+      const p = Promise.all(reads).then((parts) => parts.flat());
+      p.catch(() => undefined); // awaited below; this only keeps a failed read-ahead from going unhandled
+      return p;
+    };
+    let next = read(0);
+    for (let from = 0; from < ids.length; from += this.batchSize) {
+      const batch = await next;
+      next = read(from + this.batchSize);
+      // One definition read per batch, not per contact; the token check catches a newer one.
       const compiled = await this.catalog.get(workspaceId);
       await evaluateBatch(this.c, this.engine, this.clock, workspaceId, batch, compiled, 'definition');
-      visited += batch.length;
-      const progress = { afterId: batch[batch.length - 1]!._id, visited, leaseUntil: leaseEnd() };
-      batch = [];
+      visited += Math.min(this.batchSize, ids.length - from);
+      const last = ids[Math.min(from + this.batchSize, ids.length) - 1]!;
+      const progress = { afterId: last, visited, leaseUntil: leaseEnd() };
       const r = await this.rebuilds.updateOne({ _id: job._id, token }, { $set: progress });
-      return r.matchedCount === 1;
-    };
-    try {
-      for await (const doc of cursor) {
-        batch.push(doc);
-        if (batch.length >= this.batchSize && !(await step())) return visited; // superseded
-      }
-      if (batch.length > 0 && !(await step())) return visited;
-    } finally {
-      await cursor.close();
+      if (r.matchedCount === 0) return visited; // superseded
     }
     await this.rebuilds.updateOne({ _id: job._id, token }, { $set: { done: true, leaseUntil: null } });
     return visited;
   }
 
+  /**
+   * The contacts to visit. A rule that time can change visits every match and every member (each
+   * needs its recheck instant from the new rule); otherwise only the contacts whose membership
+   * flips: matches that are not members and members that no longer match.
+   */
   private async candidateFilter(workspaceId: string, segmentId: string): Promise<Filter<ContactDoc>> {
     const members: Filter<ContactDoc> = { 'segments.segmentId': segmentId };
     const segment = await this.segments.get(workspaceId, segmentId);
     if (!segment?.rule) return members;
     const ws = await this.catalog.get(workspaceId);
-    return { $or: [compileMongo(segment.rule, this.clock(), ws.ctx) as Filter<ContactDoc>, members] };
+    const matches = compileMongo(segment.rule, this.clock(), ws.ctx) as Filter<ContactDoc>;
+    if (dependsOnTime(segment.rule, ws.ctx)) return { $or: [matches, members] };
+    return { $or: [{ $and: [matches, { $nor: [members] }] }, { $and: [members, { $nor: [matches] }] }] };
   }
 }
 

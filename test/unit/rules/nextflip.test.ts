@@ -5,6 +5,7 @@
  */
 import type { Rule, RuleContact } from '../../../src/rules/ast';
 import { parseRule } from '../../../src/rules/parser';
+import { dependsOnTime } from '../../../src/rules/lower';
 import { nextFlip } from '../../../src/rules/nextflip';
 import { compilePredicate } from '../../../src/rules/predicate';
 import {
@@ -181,5 +182,25 @@ describe('nextFlip', () => {
       }
     }
     expect(flips).toBeGreaterThan(100);
+  });
+
+  test('dependsOnTime: a rule it calls time-free never flips and answers the same at any instant', () => {
+    const r = new Rng(4242);
+    const pool = Array.from({ length: 200 }, () => randomContact(r));
+    let free = 0;
+    for (let i = 0; i < 1500; i++) {
+      const rule: Rule = i % 4 ? randomRule(r) : timeRule(r);
+      if (i % 4 === 0) expect(dependsOnTime(rule, testContext)).toBe(true);
+      if (dependsOnTime(rule, testContext)) continue;
+      free++;
+      const contact = r.pick(pool);
+      const t0 = randomNow(r);
+      const pred = compilePredicate(rule, testContext);
+      const where = `rule ${JSON.stringify(rule)} contact ${JSON.stringify(contact)}`;
+      expect([nextFlip(rule, contact, t0, testContext), where]).toEqual([null, where]);
+      for (const s of probes(contact, t0.getTime()))
+        expect([pred(contact, new Date(s)), where]).toEqual([pred(contact, t0), where]);
+    }
+    expect(free).toBeGreaterThan(300);
   });
 });
