@@ -12,7 +12,7 @@ import { ConflictError, NotFoundError } from '../../errors';
 import type { Logger } from '../logger';
 import type { SegmentCatalog } from './catalog';
 import { evaluateBatch, type BatchOutcome } from './batch';
-import { flushLock, flushLocked, flushOutbox } from './flush';
+import { flushLock, flushLocked, flushOutbox, flushUnlocked } from './flush';
 import { planMembershipWrite, withMembership } from './plan';
 import type { ContactDoc, MembershipCollections } from './store';
 
@@ -39,14 +39,38 @@ export class MembershipEngine implements ContactChangeListener {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const doc = await this.c.contacts.findOne({ _id: contactId, workspaceId });
       if (!doc) return [];
-      const written = await this.apply(doc, cause);
-      if (written) {
-        if (written.length > 0 || doc.pendingTransitions?.length) await this.flush(workspaceId, contactId);
-        return written;
-      }
+      const written = await this.writeAndFlush(doc, cause);
+      if (written) return written;
     }
     this.log.warn({ workspaceId, contactId }, `membership: gave up after ${MAX_ATTEMPTS} concurrent changes`);
     return [];
+  }
+
+  /**
+   * Writes `doc`'s evaluation and moves its outbox; undefined when another write came first.
+   * When no flusher holds the contact, the guarded write also takes the flush lease (as the batch
+   * path does), which saves the separate locking round trip of `flush`.
+   */
+  private async writeAndFlush(
+    doc: ContactDoc,
+    cause: TransitionCause,
+  ): Promise<PendingTransition[] | undefined> {
+    const plan = planMembershipWrite(doc, await this.catalog.get(doc.workspaceId), this.clock(), cause);
+    const outbox = [...(doc.pendingTransitions ?? []), ...(plan?.pending ?? [])];
+    const leaseFree = (doc.flushLockUntil?.getTime() ?? 0) < Date.now();
+    if (plan && outbox.length > 0 && leaseFree) {
+      const token = randomUUID();
+      const r = await this.c.contacts.updateOne(
+        { ...plan.filter, ...flushUnlocked() },
+        { ...plan.update, $set: { ...plan.update.$set, ...flushLock(token) } },
+      );
+      if (r.matchedCount === 0) return undefined;
+      await flushLocked(this.c, doc.workspaceId, token, [{ _id: doc._id, pending: outbox }]);
+      return plan.pending;
+    }
+    if (plan && (await this.c.contacts.updateOne(plan.filter, plan.update)).matchedCount === 0) return undefined;
+    if (outbox.length > 0) await this.flush(doc.workspaceId, doc._id);
+    return plan?.pending ?? [];
   }
 
   /**
