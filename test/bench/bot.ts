@@ -37,6 +37,7 @@ const BUDGET_MS = 230_000;
 
 export async function benchBot(log: (line: string) => void, opts: BenchOptions): Promise<boolean> {
   const contacts = opts.contacts ?? SIZES.contacts;
+  const concurrency = opts.concurrency ?? SIZES.concurrency;
   const logger = pino({ level: 'warn' });
   const config = loadConfig({ ...process.env, JAVA_SERVER_HEAP: process.env.JAVA_SERVER_HEAP ?? '2g' });
   const tStart = performance.now();
@@ -52,7 +53,7 @@ export async function benchBot(log: (line: string) => void, opts: BenchOptions):
   try {
     client = await MongoClient.connect(provided.uri, { serverSelectionTimeoutMS: 10_000 });
     const db = client.db(name);
-    const users = await load(db, contacts, log);
+    const users = await load(db, contacts, concurrency, log);
     const botUrls = {} as Record<Mode, string>;
     const t0 = performance.now();
     for (const mode of ['on', 'off'] as const) {
@@ -69,7 +70,7 @@ export async function benchBot(log: (line: string) => void, opts: BenchOptions):
       users,
       botUrls,
       script: SCRIPT,
-      concurrency: SIZES.concurrency,
+      concurrency,
       budgetMs: BUDGET_MS,
     });
     const ran = users.slice(0, run.users);
@@ -88,7 +89,12 @@ export async function benchBot(log: (line: string) => void, opts: BenchOptions):
 }
 
 /** The membership benchmark's 20 segments and contacts, then the simulated users among them. */
-async function load(db: Db, contacts: number, log: (line: string) => void): Promise<BenchUser[]> {
+async function load(
+  db: Db,
+  contacts: number,
+  concurrency: number,
+  log: (line: string) => void,
+): Promise<BenchUser[]> {
   const repo = new SegmentRepo(db);
   await repo.ensureIndexes();
   const m = new Membership(db, repo, pino({ level: 'warn' }));
@@ -105,7 +111,7 @@ async function load(db: Db, contacts: number, log: (line: string) => void): Prom
   const users = await prepareUsers(db, WS, contacts, vip._id, SIZES.users, SIZES.vipUsers);
   log(
     `users: ${users.length} existing contacts talking as their channel identity (${users.filter((u) => u.vip).length} ` +
-      `in VIP Customers), ${SIZES.concurrency} at a time; each says 1 warm-up "hi", then the same ` +
+      `in VIP Customers), ${concurrency} at a time; each says 1 warm-up "hi", then the same ` +
       `${SCRIPT.length} measured turns to each app (${fmt(users.length * SCRIPT.length)} per mode): ` +
       SCRIPT.map((t) => JSON.stringify(t)).join(', '),
   );

@@ -16,6 +16,8 @@ import { benchRules } from './rules';
 
 export interface BenchOptions {
   contacts?: number;
+  /** Requests in flight, for the benchmarks that take it (bot). */
+  concurrency?: number;
 }
 
 type Bench = (log: (line: string) => void, opts: BenchOptions) => Promise<boolean>;
@@ -40,8 +42,11 @@ function parseArgs(argv: string[]): { only?: string; opts: BenchOptions } {
     const [key, value] = arg.replace(/^--/, '').split('=', 2);
     if (key === 'only' && value) out.only = value;
     else if (key === 'contacts' && value && /^\d+$/.test(value)) out.opts.contacts = Number(value);
+    else if (key === 'concurrency' && value && /^[1-9]\d*$/.test(value)) out.opts.concurrency = Number(value);
     else
-      throw new Error(`unknown argument ${arg}: use --only=${Object.keys(BENCHES).join('|')} --contacts=N`);
+      throw new Error(
+        `unknown argument ${arg}: use --only=${Object.keys(BENCHES).join('|')} --contacts=N --concurrency=N`,
+      );
   }
   return out;
 }
