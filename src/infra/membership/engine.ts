@@ -68,7 +68,8 @@ export class MembershipEngine implements ContactChangeListener {
       await flushLocked(this.c, doc.workspaceId, token, [{ _id: doc._id, pending: outbox }]);
       return plan.pending;
     }
-    if (plan && (await this.c.contacts.updateOne(plan.filter, plan.update)).matchedCount === 0) return undefined;
+    if (plan && (await this.c.contacts.updateOne(plan.filter, plan.update)).matchedCount === 0)
+      return undefined;
     if (outbox.length > 0) await this.flush(doc.workspaceId, doc._id);
     return plan?.pending ?? [];
   }

@@ -76,7 +76,11 @@ test('a time-based rule visits every match and member, so each gets its recheck 
       lastPurchaseAt: new Date(now - i * 86_400_000 - 3_600_000),
     })),
   );
-  const seg = await f.segments.create(WS, { name: 'Recent', rule: 'lastPurchaseAt within last 30 days' }, 't');
+  const seg = await f.segments.create(
+    WS,
+    { name: 'Recent', rule: 'lastPurchaseAt within last 30 days' },
+    't',
+  );
   await f.rebuildAll();
   expect(await f.memberIds(seg._id)).toHaveLength(30);
   // A time-based rule: every current member is visited (the 15 matches are among them).
