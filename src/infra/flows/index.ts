@@ -18,6 +18,9 @@ import { FlowStepper, type WakeJobData } from './stepper';
 import { recordStart } from './starter';
 import { ensureFlowIndexes, flowCollections, type FlowCollections, type FlowInstance } from './store';
 
+/** Due instances read per query when waking timers. */
+const WAKE_PAGE = 1000;
+
 export interface FlowRuntimeOptions {
   agenda: Agenda;
   segments: Pick<SegmentRepo, 'list' | 'generation'>;
@@ -81,7 +84,7 @@ export class FlowRuntime {
   defineJobs(): void {
     defineFlowJobs(
       this.o.agenda,
-      { wake: (d) => this.onWake(d), dwell: (d) => this.onDwell(d) },
+      { wake: (d) => this.onWake(d), dwell: (d) => this.onDwell(d), tick: () => this.wakeDue() },
       this.o.lockMs,
       this.o.log,
     );
@@ -133,6 +136,41 @@ export class FlowRuntime {
     if (r === 'busy') await this.timers.schedule(new Date(Date.now() + this.o.lockMs), d);
   }
 
+  /**
+   * Queues a step for every running instance with a due timer (its earliest), in pages by `_id`:
+   * a tick's work, and every recovery pass's, so a timer whose tick was lost (a crash) still runs.
+   * An instance whose step holds the lease is left to that step; one already queued is skipped.
+   */
+  private async wakeDue(): Promise<void> {
+    const now = new Date(); // timers are on Agenda's real clock
+    let after: string | null = null;
+    for (;;) {
+      const page: Pick<FlowInstance, '_id' | 'workspaceId' | 'rev' | 'timers' | 'lockUntil'>[] =
+        await this.c.instances
+          .find(
+            { status: 'running', 'timers.dueAt': { $lte: now }, ...(after ? { _id: { $gt: after } } : {}) },
+            { projection: { workspaceId: 1, rev: 1, timers: 1, lockUntil: 1 } },
+          )
+          .sort({ _id: 1 })
+          .limit(WAKE_PAGE)
+          .toArray();
+      for (const inst of page) {
+        if (inst.lockUntil && inst.lockUntil > now) continue;
+        const timer = inst.timers.filter((t) => t.dueAt <= now).sort((a, b) => +a.dueAt - +b.dueAt)[0];
+        if (!timer) continue;
+        const data = {
+          workspaceId: inst.workspaceId,
+          instanceId: inst._id,
+          sendId: timer.sendId,
+          rev: inst.rev,
+        };
+        this.pool.push(inst._id, () => this.onWake(data));
+      }
+      if (page.length < WAKE_PAGE) return;
+      after = page[page.length - 1]!._id;
+    }
+  }
+
   private async onDwell(d: DwellJobData): Promise<void> {
     const inst = await this.c.instances.findOne({
       _id: d.instanceId,
@@ -180,6 +218,7 @@ export class FlowRuntime {
       .limit(200)
       .toArray();
     for (const s of overdue) await this.onDwell({ workspaceId: s.workspaceId, instanceId: s._id });
+    await this.wakeDue();
     return 0;
   }
 

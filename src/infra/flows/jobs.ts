@@ -1,8 +1,14 @@
 /**
- * The flows' Agenda jobs: `flow.wake` (a timer of one instance: one job per wake-up, cancelled
- * when XState cancels the delayed event or the instance stops) and `flow.dwell` (the end of a
- * binding's minimum dwell). Both re-check the instance, so a job that escaped cancellation, or
- * ran twice after a crash, does nothing.
+ * The flows' Agenda jobs:
+ * - `flow.tick`: the timers, coalesced. A delayed event's due instant, rounded up to `TICK_MS`,
+ *   gets one job shared by every instance due then (an upsert, so a burst of 10,000 waits makes a
+ *   few hundred jobs, not 10,000: Agenda locks jobs one at a time, and one job per timer took
+ *   minutes to drain at that size). The tick steps every instance with a due timer; the timers
+ *   themselves live in the instances, so cancelling one is removing it there.
+ * - `flow.wake`: one job per wake-up, as instances scheduled before the tick existed still have.
+ * - `flow.dwell`: the end of a binding's minimum dwell.
+ * All re-check the instance, so a job that escaped cancellation, or ran twice after a crash,
+ * does nothing.
  */
 import type { Agenda, Job } from 'agenda';
 import type { Logger } from '../logger';
@@ -10,6 +16,9 @@ import type { TimerPort, WakeJobData } from './stepper';
 
 export const FLOW_WAKE_JOB = 'flow.wake';
 export const FLOW_DWELL_JOB = 'flow.dwell';
+export const FLOW_TICK_JOB = 'flow.tick';
+/** Due instants are rounded up to this: a timer runs at most this much late, plus Agenda's poll. */
+export const TICK_MS = 100;
 
 export interface DwellJobData {
   workspaceId: string;
@@ -24,7 +33,16 @@ export function agendaTimers(
 } {
   const idOf = (job: Job<unknown>) => (job.attrs._id === undefined ? null : String(job.attrs._id));
   return {
-    schedule: async (at, data) => idOf(await agenda.schedule(at, FLOW_WAKE_JOB, data)),
+    // The tick is shared, so no job id is kept for the instance's timer (cancelling is a no-op).
+    async schedule(at) {
+      const tick = Math.ceil(at.getTime() / TICK_MS) * TICK_MS;
+      await agenda
+        .create(FLOW_TICK_JOB, { at: tick })
+        .unique({ 'data.at': tick }, { insertOnly: true })
+        .schedule(new Date(tick))
+        .save();
+      return null;
+    },
     scheduleDwell: async (at, data) => idOf(await agenda.schedule(at, FLOW_DWELL_JOB, data)),
     async cancel(jobIds) {
       for (const id of jobIds) {
@@ -55,10 +73,12 @@ const isDwell = (d: unknown): d is DwellJobData => {
 export interface FlowJobHandlers {
   wake(data: WakeJobData): Promise<void>;
   dwell(data: DwellJobData): Promise<void>;
+  /** Steps the instances whose timers are due. */
+  tick(): Promise<void>;
 }
 
 /**
- * Defines both jobs. `lockMs` is Agenda's lockLifetime: a job whose process died is run again by
+ * Defines the jobs. `lockMs` is Agenda's lockLifetime: a job whose process died is run again by
  * another process after it (Agenda's default, 10 minutes, would leave a timer that long late).
  */
 export function defineFlowJobs(agenda: Agenda, h: FlowJobHandlers, lockMs: number, log: Logger): void {
@@ -71,6 +91,7 @@ export function defineFlowJobs(agenda: Agenda, h: FlowJobHandlers, lockMs: numbe
     },
     opts,
   );
+  agenda.define(FLOW_TICK_JOB, () => h.tick(), opts);
   agenda.define(
     FLOW_DWELL_JOB,
     async (job: Job<unknown>) => {

@@ -127,5 +127,7 @@ export async function ensureFlowIndexes(c: FlowCollections): Promise<void> {
   // Recovery: running instances whose step was interrupted.
   await c.instances.createIndex({ status: 1, updatedAt: 1 });
   await c.instances.createIndex({ status: 1, dwellUntil: 1 });
+  // Timers: running instances with a timer due (flow.tick and recovery).
+  await c.instances.createIndex({ status: 1, 'timers.dueAt': 1 });
   await c.steps.createIndex({ instanceId: 1, startedAt: 1 });
 }

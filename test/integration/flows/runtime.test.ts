@@ -1,12 +1,15 @@
 /**
  * The workflow runtime on a real database with real Agenda timers: re-entry policies and dwell
  * as a table, one instance per transition and per (flow, contact) under redelivery and races,
- * cancellation removing the timer job, and a step whose effect ran but whose record did not
+ * timers coalesced into shared tick jobs (and still run when a tick is lost), cancellation
+ * removing the timer, and a step whose effect ran but whose record did not
  * complete (a crash in between) coming back as `unknown`, never sent again.
  */
 import { openTestDb, type TestDb } from '../../support/db';
 import { FlowHarness, WS } from '../../support/flowHarness';
 import { eventually } from '../../support/flowWait';
+import pino from 'pino';
+import { agendaTimers, FLOW_TICK_JOB, TICK_MS } from '../../../src/infra/flows/jobs';
 
 const DAY = 86_400_000;
 // 1 day of flow time → 40 ms.
@@ -133,7 +136,56 @@ test('a redelivered or concurrently delivered transition starts one instance', a
   ]);
 });
 
-test('cancelling an instance removes its timer job; the next message never goes', async () => {
+test('timers due in the same tick share one Agenda job; other instants get their own', async () => {
+  const timers = agendaTimers(h.scheduler.agenda, pino({ level: 'silent' }));
+  const base = Math.ceil(Date.now() / TICK_MS) * TICK_MS + 3_600_000; // an hour away: nothing runs
+  const data = (i: number) => ({ workspaceId: WS, instanceId: `x${i}`, sendId: 's', rev: 1 });
+  for (let i = 0; i < 50; i++) await timers.schedule(new Date(base - (i % TICK_MS)), data(i));
+  await timers.schedule(new Date(base + 1), data(50));
+  const jobs = await tdb.db
+    .collection('agendaJobs')
+    .find({ name: FLOW_TICK_JOB, 'data.at': { $gte: base - TICK_MS } })
+    .toArray();
+  expect(jobs.map((j) => (j.data as { at: number }).at).sort()).toEqual([base, base + TICK_MS]);
+  await tdb.db
+    .collection('agendaJobs')
+    .deleteMany({ name: FLOW_TICK_JOB, 'data.at': { $gte: base - TICK_MS } });
+});
+
+test('a timer whose tick job was lost still runs (the recovery pass wakes due instances)', async () => {
+  const seg = h.addSegment('Lost tick');
+  await h.runtime.bindings.create(
+    WS,
+    {
+      flowId: 'welcome',
+      segmentName: seg.name,
+      on: 'entered',
+      stopOnExit: false,
+      reentry: { kind: 'every' },
+      dwellMs: 0,
+    },
+    seg._id,
+  );
+  h.addContact('lt1');
+  // Stop Agenda from running ticks, so only the recovery loop can wake the instance.
+  await h.scheduler.agenda.stop();
+  try {
+    await h.move('lt1', seg, 'entered');
+    await h.runtime.idle();
+    await tdb.db.collection('agendaJobs').deleteMany({ name: FLOW_TICK_JOB });
+    // The welcome flow's second message comes after a wait (1 day = 40 ms here).
+    const sent = await eventually(
+      () => h.sent.filter((m) => m.contactId === 'lt1'),
+      (list) => list.length >= 2,
+      5000,
+    );
+    expect(sent.length).toBeGreaterThanOrEqual(2);
+  } finally {
+    await h.scheduler.agenda.start();
+  }
+});
+
+test('cancelling an instance removes its timer; the next message never goes', async () => {
   // Its own database and a slower clock (1 day → 2 s), so the cancel surely lands mid-wait.
   const slow = await openTestDb('flows_slow');
   const h2 = new FlowHarness();
@@ -158,12 +210,14 @@ test('cancelling an instance removes its timer job; the next message never goes'
     await h2.runtime.idle();
     const [inst] = await h2.instancesOf('k1');
     expect(inst!.timers).toHaveLength(1);
-    const jobs = () => slow.db.collection('agendaJobs').countDocuments({ 'data.instanceId': inst!._id });
-    expect(await jobs()).toBe(1);
+    // The timer is a shared tick job at its due instant (rounded up to TICK_MS), not one per instance.
+    const due = inst!.timers[0]!.dueAt.getTime();
+    const tick = Math.ceil(due / TICK_MS) * TICK_MS;
+    const ticks = await slow.db.collection('agendaJobs').find({ name: FLOW_TICK_JOB }).toArray();
+    expect(ticks.map((j) => (j.data as { at: number }).at)).toContain(tick);
     await h2.move('k1', seg, 'exited');
     const [after] = await h2.instancesOf('k1');
     expect(after).toMatchObject({ status: 'cancelled', timers: [], nextWakeAt: null });
-    expect(await jobs()).toBe(0);
     await new Promise((r) => setTimeout(r, 2200)); // past the wait until 10:00
     expect(h2.sent).toEqual([]);
   } finally {
