@@ -20,6 +20,8 @@ import { ensureFlowIndexes, flowCollections, type FlowCollections, type FlowInst
 
 /** Due instances read per query when waking timers. */
 const WAKE_PAGE = 1000;
+/** A tick also looks this far back, for a timer persisted just after its tick ran. */
+const WAKE_OVERLAP_MS = 2000;
 
 export interface FlowRuntimeOptions {
   agenda: Agenda;
@@ -44,6 +46,10 @@ export class FlowRuntime {
   private readonly timers;
   private names = new Map<string, { checkedAt: number; generation: number; keys: Map<string, string> }>();
   private loop: Loop | undefined;
+  /** The timer pass running now, whether another must follow it, and up to when the last one looked. */
+  private pass: Promise<void> | undefined;
+  private rerun: false | 'new' | 'all' = false;
+  private covered = 0;
 
   constructor(
     db: Db,
@@ -84,7 +90,7 @@ export class FlowRuntime {
   defineJobs(): void {
     defineFlowJobs(
       this.o.agenda,
-      { wake: (d) => this.onWake(d), dwell: (d) => this.onDwell(d), tick: () => this.wakeDue() },
+      { wake: (d) => this.onWake(d), dwell: (d) => this.onDwell(d), tick: () => this.wakeDue(false) },
       this.o.lockMs,
       this.o.log,
     );
@@ -118,16 +124,13 @@ export class FlowRuntime {
 
   /** A pending instance is admitted (policy, dwell); a running one that never stepped takes its first step. */
   private async advance(ws: string, id: string): Promise<void> {
-    const inst = await this.c.instances.findOne(
-      { _id: id, workspaceId: ws },
-      { projection: { status: 1, rev: 1, bindingId: 1 } },
-    );
+    const inst = await this.c.instances.findOne({ _id: id, workspaceId: ws });
     if (!inst) return;
     if (inst.status === 'pending') {
       const binding = (await this.bindings.enabled(ws)).find((b) => b._id === inst.bindingId);
-      if ((await this.starter.admit(ws, id, binding)) !== 'running') return;
-    } else if (inst.status !== 'running' || inst.rev !== 0) return;
-    await this.stepper.start(ws, id);
+      const admitted = await this.starter.admit(inst, binding, this.o.lockMs);
+      if (admitted) await this.stepper.startLeased(admitted);
+    } else if (inst.status === 'running' && inst.rev === 0) await this.stepper.start(ws, id);
   }
 
   private async onWake(d: WakeJobData): Promise<void> {
@@ -137,18 +140,39 @@ export class FlowRuntime {
   }
 
   /**
-   * Queues a step for every running instance with a due timer (its earliest), in pages by `_id`:
-   * a tick's work, and every recovery pass's, so a timer whose tick was lost (a crash) still runs.
-   * An instance whose step holds the lease is left to that step; one already queued is skipped.
+   * Queues a step for every running instance with a due timer (its earliest). A tick looks at the
+   * timers that fell due since the last pass (less an overlap, for a timer whose instance was
+   * persisted just after its tick ran); the recovery loop looks at all of them, so a timer whose
+   * tick was lost (a crash) or whose step failed still runs. One pass at a time per process: a
+   * request meanwhile makes one more pass afterwards. An instance whose step holds the lease is
+   * left to that step; one already queued is skipped by the pool.
    */
-  private async wakeDue(): Promise<void> {
+  private wakeDue(all: boolean): Promise<void> {
+    this.rerun = this.rerun === 'all' || all ? 'all' : 'new';
+    this.pass ??= (async () => {
+      try {
+        while (this.rerun) {
+          const since = this.rerun === 'all' ? null : this.covered - WAKE_OVERLAP_MS;
+          this.rerun = false;
+          this.covered = await this.sweepDue(since);
+        }
+      } finally {
+        this.pass = undefined;
+      }
+    })();
+    return this.pass;
+  }
+
+  /** One pass over the timers due after `since` (all when null), in pages by `_id`; returns its instant. */
+  private async sweepDue(since: number | null): Promise<number> {
     const now = new Date(); // timers are on Agenda's real clock
+    const dueAt = since === null ? { $lte: now } : { $gt: new Date(since), $lte: now };
     let after: string | null = null;
     for (;;) {
       const page: Pick<FlowInstance, '_id' | 'workspaceId' | 'rev' | 'timers' | 'lockUntil'>[] =
         await this.c.instances
           .find(
-            { status: 'running', 'timers.dueAt': { $lte: now }, ...(after ? { _id: { $gt: after } } : {}) },
+            { status: 'running', 'timers.dueAt': dueAt, ...(after ? { _id: { $gt: after } } : {}) },
             { projection: { workspaceId: 1, rev: 1, timers: 1, lockUntil: 1 } },
           )
           .sort({ _id: 1 })
@@ -166,7 +190,7 @@ export class FlowRuntime {
         };
         this.pool.push(inst._id, () => this.onWake(data));
       }
-      if (page.length < WAKE_PAGE) return;
+      if (page.length < WAKE_PAGE) return now.getTime();
       after = page[page.length - 1]!._id;
     }
   }
@@ -218,7 +242,7 @@ export class FlowRuntime {
       .limit(200)
       .toArray();
     for (const s of overdue) await this.onDwell({ workspaceId: s.workspaceId, instanceId: s._id });
-    await this.wakeDue();
+    await this.wakeDue(true);
     return 0;
   }
 

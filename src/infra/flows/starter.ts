@@ -95,30 +95,37 @@ export class FlowStarter {
 
   /**
    * A pending instance's admission: the re-entry policy against earlier starts, then either a
-   * dwell (an Agenda job decides later) or running. False when it was not pending (any more).
+   * dwell (an Agenda job decides later) or running. Admitted to run, it comes back leased for its
+   * first step (`leaseMs`, real time), so the step needs no claim of its own; null otherwise.
    */
-  async admit(ws: string, id: string, binding: FlowBinding | undefined): Promise<'running' | 'other'> {
-    const inst = await this.d.c.instances.findOne({ _id: id, workspaceId: ws });
-    if (!inst || inst.status !== 'pending') return 'other';
+  async admit(
+    inst: FlowInstance,
+    binding: FlowBinding | undefined,
+    leaseMs: number,
+  ): Promise<FlowInstance | null> {
+    if (inst.status !== 'pending') return null;
     const now = this.d.clock();
-    if (!binding) return (await this.close(inst, 'the binding no longer exists'), 'other');
-    const e = await this.d.c.entries.findOne({ _id: entryId(ws, inst.flowId, inst.contactId) });
+    if (!binding) return (await this.close(inst, 'the binding no longer exists'), null);
+    const e = await this.d.c.entries.findOne({ _id: entryId(inst.workspaceId, inst.flowId, inst.contactId) });
     const prior = {
       running: false,
       started: e?.started ?? 0,
       lastStartedAt: e ? e.lastStartedAt.getTime() : null,
     };
     const decision = mayStart(binding.reentry, prior, now.getTime());
-    if (!decision.start) return (await this.close(inst, decision.reason), 'other');
+    if (!decision.start) return (await this.close(inst, decision.reason), null);
     const dwellMs = Math.round(binding.dwellMs * this.d.timeScale);
     const dwellUntil = dwellMs > 0 ? new Date(Date.now() + dwellMs) : null; // Agenda's (real) time
+    const lockUntil = dwellUntil ? null : new Date(Date.now() + leaseMs);
     const res = await this.d.c.instances.updateOne(
-      { _id: id, rev: 0 },
+      // Pending and at revision 0: two processes admitting it at once cannot both succeed.
+      { _id: inst._id, rev: 0, status: 'pending' },
       {
         $set: {
           status: dwellUntil ? 'dwelling' : 'running',
           dwellUntil,
           nextWakeAt: dwellUntil ?? now,
+          lockUntil,
           updatedAt: now,
         },
         ...(dwellUntil
@@ -134,13 +141,13 @@ export class FlowStarter {
           : {}),
       },
     );
-    if (res.modifiedCount === 0) return 'other';
+    if (res.modifiedCount === 0) return null;
     if (dwellUntil) {
-      await this.d.scheduleDwell(dwellUntil, ws, id);
-      return 'other';
+      await this.d.scheduleDwell(dwellUntil, inst.workspaceId, inst._id);
+      return null;
     }
     await recordStart(this.d.c, inst, now);
-    return 'running';
+    return { ...inst, status: 'running', dwellUntil: null, nextWakeAt: now, lockUntil, updatedAt: now };
   }
 
   /** Not admitted: closed as `skipped`, with the reason in its history (explain shows it). */

@@ -62,12 +62,20 @@ const STEP_FIELDS = {
   lockUntil: 1,
 } as const;
 
+const firstStep = (inst: FlowInstance): null | false =>
+  inst.rev === 0 && inst.snapshot === null ? null : false;
+
 export class FlowStepper {
   constructor(private readonly d: StepperDeps) {}
 
   /** Runs the initial transition of a running instance that has not started (rev 0). */
   start(ws: string, instanceId: string): Promise<StepResult> {
-    return this.step(ws, instanceId, (inst) => (inst.rev === 0 && inst.snapshot === null ? null : false));
+    return this.step(ws, instanceId, firstStep);
+  }
+
+  /** The first step of an instance its admission has just leased to this process. */
+  startLeased(inst: FlowInstance): Promise<StepResult> {
+    return this.run(inst, firstStep);
   }
 
   /** Delivers a timer's event, if the instance is still at the revision that scheduled it. */
@@ -83,9 +91,17 @@ export class FlowStepper {
     id: string,
     pick: (inst: FlowInstance) => PendingTimer | null | false,
   ): Promise<StepResult> {
-    const now = this.d.clock();
     const inst = await this.claim(ws, id);
-    if (inst === 'busy' || inst === 'gone') return inst;
+    return inst === 'busy' || inst === 'gone' ? inst : this.run(inst, pick);
+  }
+
+  /** One step of an instance this process holds the lease of. */
+  private async run(
+    inst: FlowInstance,
+    pick: (inst: FlowInstance) => PendingTimer | null | false,
+  ): Promise<StepResult> {
+    const ws = inst.workspaceId;
+    const now = this.d.clock();
     const timer = pick(inst);
     if (timer === false) {
       await this.release(inst);
