@@ -50,6 +50,7 @@ export class FlowRuntime {
   private pass: Promise<void> | undefined;
   private rerun: false | 'new' | 'all' = false;
   private covered = 0;
+  private stopped = false;
 
   constructor(
     db: Db,
@@ -102,7 +103,9 @@ export class FlowRuntime {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true; // a tick arriving from now on queues nothing
     await this.loop?.stop();
+    await this.pass?.catch(() => undefined);
     this.pool.clear();
     await this.pool.drained();
   }
@@ -148,6 +151,7 @@ export class FlowRuntime {
    * left to that step; one already queued is skipped by the pool.
    */
   private wakeDue(all: boolean): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     this.rerun = this.rerun === 'all' || all ? 'all' : 'new';
     this.pass ??= (async () => {
       try {
