@@ -63,18 +63,7 @@ async function flowsRound(db: Db, n: number): Promise<Result> {
   });
   try {
     const seg = h.addSegment('Bench');
-    await h.runtime.bindings.create(
-      WS,
-      {
-        flowId: 'welcome',
-        segmentName: seg.name,
-        on: 'entered',
-        stopOnExit: false,
-        reentry: { kind: 'once' },
-        dwellMs: 0,
-      },
-      seg._id,
-    );
+    await h.bind('welcome', seg, { reentry: { kind: 'once' } });
     for (let i = 0; i < n; i++)
       h.addContact(`b${i}`, { segments: [{ segmentId: seg._id, since: new Date() }] });
     const at = new Date();

@@ -8,6 +8,7 @@ import type { Db } from 'mongodb';
 import type { Contact } from '../../src/domain/contacts/types';
 import type { Transition } from '../../src/domain/membership/transitions';
 import type { Segment } from '../../src/domain/segments/types';
+import type { BindingSpec } from '../../flows';
 import { FlowRuntime } from '../../src/infra/flows';
 import type { EffectPorts } from '../../src/infra/flows/effects';
 import { createScheduler, type Scheduler } from '../../src/infra/scheduler';
@@ -88,6 +89,20 @@ export class FlowHarness {
   async stop(): Promise<void> {
     await this.runtime.stop();
     await this.scheduler.stop(2000);
+  }
+
+  /** Binds `flowId` to entering `seg`: every entry, no dwell, no stop, unless `spec` says otherwise. */
+  bind(flowId: string, seg: Segment, spec: Partial<BindingSpec> = {}) {
+    const binding: BindingSpec = {
+      flowId,
+      segmentName: seg.name,
+      on: 'entered',
+      stopOnExit: false,
+      reentry: { kind: 'every' },
+      dwellMs: 0,
+      ...spec,
+    };
+    return this.runtime.bindings.create(WS, binding, seg._id);
   }
 
   addSegment(name: string): Segment {

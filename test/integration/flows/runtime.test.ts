@@ -68,21 +68,13 @@ test.each<[string, Record<string, unknown>, Step[], string[]]>([
   ],
 ])('%s', async (name, binding, steps, statuses) => {
   const seg = h.addSegment(`S ${name}`);
-  await h.runtime.bindings.create(
-    WS,
-    {
-      flowId: 'vip-onboarding',
-      segmentName: seg.name,
-      on: 'entered',
-      stopOnExit: false,
-      reentry:
-        binding.reentry === 'cooldown'
-          ? { kind: 'cooldown', ms: 7 * DAY }
-          : { kind: binding.reentry as 'once' | 'every' },
-      dwellMs: binding.dwell ? (binding.dwell as number) * DAY : 0, // 480 ms real: the moves below land within it
-    },
-    seg._id,
-  );
+  await h.bind('vip-onboarding', seg, {
+    reentry:
+      binding.reentry === 'cooldown'
+        ? { kind: 'cooldown', ms: 7 * DAY }
+        : { kind: binding.reentry as 'once' | 'every' },
+    dwellMs: binding.dwell ? (binding.dwell as number) * DAY : 0, // 480 ms real: the moves below land within it
+  });
   const id = `c-${seg._id}`;
   h.addContact(id);
   for (const [what, ms] of steps) {
@@ -106,18 +98,7 @@ test.each<[string, Record<string, unknown>, Step[], string[]]>([
 
 test('a redelivered or concurrently delivered transition starts one instance', async () => {
   const seg = h.addSegment('Redelivery');
-  await h.runtime.bindings.create(
-    WS,
-    {
-      flowId: 'welcome',
-      segmentName: seg.name,
-      on: 'entered',
-      stopOnExit: false,
-      reentry: { kind: 'every' },
-      dwellMs: 0,
-    },
-    seg._id,
-  );
+  await h.bind('welcome', seg);
   h.addContact('r1');
   const t = await h.move('r1', seg, 'entered');
   await Promise.all([h.runtime.starter.onTransition(t), h.runtime.starter.onTransition(t)]);
@@ -154,18 +135,7 @@ test('timers due in the same tick share one Agenda job; other instants get their
 
 test('a timer whose tick job was lost still runs (the recovery pass wakes due instances)', async () => {
   const seg = h.addSegment('Lost tick');
-  await h.runtime.bindings.create(
-    WS,
-    {
-      flowId: 'welcome',
-      segmentName: seg.name,
-      on: 'entered',
-      stopOnExit: false,
-      reentry: { kind: 'every' },
-      dwellMs: 0,
-    },
-    seg._id,
-  );
+  await h.bind('welcome', seg);
   h.addContact('lt1');
   // Stop Agenda from running ticks, so only the recovery loop can wake the instance.
   await h.scheduler.agenda.stop();
@@ -192,18 +162,7 @@ test('cancelling an instance removes its timer; the next message never goes', as
   await h2.start(slow.db, { timeScale: 2000 / DAY });
   try {
     const seg = h2.addSegment('Cancel');
-    await h2.runtime.bindings.create(
-      WS,
-      {
-        flowId: 'reengagement',
-        segmentName: seg.name,
-        on: 'entered',
-        stopOnExit: true,
-        reentry: { kind: 'every' },
-        dwellMs: 0,
-      },
-      seg._id,
-    );
+    await h2.bind('reengagement', seg, { stopOnExit: true });
     h2.addContact('k1');
     h2.offsetMs = Date.parse('2026-03-02T10:00:01Z') - Date.now(); // 10:00 UTC is a day away
     await h2.move('k1', seg, 'entered');
@@ -228,18 +187,7 @@ test('cancelling an instance removes its timer; the next message never goes', as
 
 test('an effect whose record never completed (crash between send and record) is `unknown`, not sent again', async () => {
   const seg = h.addSegment('Crash');
-  await h.runtime.bindings.create(
-    WS,
-    {
-      flowId: 'vip-onboarding',
-      segmentName: seg.name,
-      on: 'entered',
-      stopOnExit: false,
-      reentry: { kind: 'every' },
-      dwellMs: 0,
-    },
-    seg._id,
-  );
+  await h.bind('vip-onboarding', seg);
   h.addContact('x1');
   const t = await h.move('x1', seg, 'entered');
   await h.runtime.idle();
