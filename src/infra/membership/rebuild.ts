@@ -152,27 +152,24 @@ export class Rebuilder {
       );
       if (r.matchedCount === 0) return 0; // superseded
     }
-    const read = (from: number): Promise<ContactDoc[]> => {
-      const reads: Promise<ContactDoc[]>[] = [];
-      const end = Math.min(from + this.batchSize, ids.length);
-      for (let i = from; i < end; i += READ_IDS) {
-        const chunk = ids.slice(i, Math.min(i + READ_IDS, end));
-        reads.push(this.c.contacts.find({ workspaceId, _id: { $in: chunk } }).toArray());
-      }
+    const batches = slices(ids, this.batchSize);
+    const read = (batch: string[] = []): Promise<ContactDoc[]> => {
+      const reads = slices(batch, READ_IDS).map((chunk) =>
+        this.c.contacts.find({ workspaceId, _id: { $in: chunk } }).toArray(),
+      );
       const p = Promise.all(reads).then((parts) => parts.flat());
       p.catch(() => undefined); // awaited below; this only keeps a failed read-ahead from going unhandled
       return p;
     };
-    let next = read(0);
-    for (let from = 0; from < ids.length; from += this.batchSize) {
+    let next = read(batches[0]);
+    for (const [i, batchIds] of batches.entries()) {
       const batch = await next;
-      next = read(from + this.batchSize);
+      next = read(batches[i + 1]);
       // One definition read per batch, not per contact; the token check catches a newer one.
       const compiled = await this.catalog.get(workspaceId);
       await evaluateBatch(this.c, this.engine, this.clock, workspaceId, batch, compiled, 'definition');
-      visited += Math.min(this.batchSize, ids.length - from);
-      const last = ids[Math.min(from + this.batchSize, ids.length) - 1]!;
-      const progress = { afterId: last, visited, leaseUntil: leaseEnd() };
+      visited += batchIds.length;
+      const progress = { afterId: batchIds[batchIds.length - 1]!, visited, leaseUntil: leaseEnd() };
       const r = await this.rebuilds.updateOne({ _id: job._id, token }, { $set: progress });
       if (r.matchedCount === 0) return visited; // superseded
     }
@@ -197,6 +194,13 @@ export class Rebuilder {
 }
 
 const leaseEnd = () => new Date(Date.now() + LEASE_MS);
+
+/** `list` cut into consecutive pieces of at most `size`. */
+function slices<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
 
 function statusOf(d: RebuildDoc, now: number): RebuildStatus {
   const done = d.visited ?? 0;
