@@ -43,7 +43,7 @@ export interface ImportRepo extends Pick<ContactRepo, 'findById'> {
 
 /** Membership for many contacts at once (the engine's `evaluateMany` and `createMany`). */
 export interface BulkChangeListener {
-  evaluateMany(workspaceId: string, ids: string[], cause: 'contact'): Promise<unknown>;
+  evaluateMany(workspaceId: string, ids: string[], cause: 'contact' | 'event'): Promise<unknown>;
   /**
    * Optional: evaluates new contacts and inserts them through `insert` with their memberships,
    * instead of an insert, a re-read and a membership write each. Answers what `insert` refused.

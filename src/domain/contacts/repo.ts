@@ -74,6 +74,10 @@ export interface ContactRepo {
   findById(workspaceId: string, id: string): Promise<Contact | null>;
   findByExternalId(workspaceId: string, externalId: string): Promise<Contact | null>;
   findByEmail(workspaceId: string, email: string): Promise<Contact | null>;
+  /** The contacts with these ids (one read; missing ids are simply absent). */
+  findByIds(workspaceId: string, ids: string[]): Promise<Contact[]>;
+  /** The contacts holding any of these externalIds or emails (emails compared case-insensitively). */
+  findByKeys(workspaceId: string, externalIds: string[], emails: string[]): Promise<Contact[]>;
   findByIdentity(workspaceId: string, identity: ChannelIdentity): Promise<Contact | null>;
   /**
    * Replaces the writable fields if the contact is still at `expectedVersion`; bumps version and

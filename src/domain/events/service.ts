@@ -1,15 +1,23 @@
 /**
  * Event ingestion, exactly once without transactions:
  * 1. insert the event as `pending` (unique `{workspaceId, eventId}`: a replay is a duplicate key);
- * 2. apply it to the contact in ONE update guarded by `appliedEventIds: {$ne: eventId}`;
+ * 2. apply it to the contact in ONE update guarded by `appliedEventIds: {$ne: eventId}`, which
+ *    also marks the contact due for re-evaluation;
  * 3. mark it `applied`, then tell the membership engine.
  * A crash between 1 and 3 leaves it `pending`: a replay or `applyPendingEvents` applies it,
  * and the guard keeps the traits from changing twice.
+ *
+ * A batch does each step for all of its events at once where order does not matter: one read
+ * resolves the contacts, one insert stores the events, the guarded updates run one by one in
+ * the batch's order, one write marks them applied, and the membership engine evaluates the
+ * changed contacts together (once each, after the batch's events: a contact's membership follows
+ * the batch's end state).
  */
 import { AppError, NotFoundError } from '../../errors';
 import { parseOrThrow, validationError } from '../contacts/parse';
 import type { ContactRepo } from '../contacts/repo';
-import type { ContactChangeListener } from '../contacts/types';
+import type { Contact, ContactChangeListener } from '../contacts/types';
+import type { BulkChangeListener } from '../contacts/import';
 import { conversationChange, traitChangeFor } from './traits';
 import {
   EVENT_DATA,
@@ -39,8 +47,13 @@ export interface EventServiceDeps {
   events: EventRepo;
   contacts: ContactRepo;
   listener: ContactChangeListener;
+  /** Membership for a batch's contacts at once; else each is evaluated on its own. */
+  bulk?: Pick<BulkChangeListener, 'evaluateMany'>;
   clock?: () => Date;
 }
+
+/** Events handled together; `stop()` is checked between chunks. */
+const CHUNK = 100;
 
 export class EventService {
   private readonly now: () => Date;
@@ -67,28 +80,109 @@ export class EventService {
       throw validationError([{ path: 'events', problem }], 'BATCH_TOO_LARGE');
     }
     const results: IngestResult[] = [];
-    // In order: a ticket opened then closed in one batch must be applied in that order.
-    for (const item of items)
-      results.push(stop() ? notProcessed(item) : await this.ingestOne(workspaceId, item));
+    for (let i = 0; i < items.length; i += CHUNK) {
+      const chunk: unknown[] = items.slice(i, i + CHUNK);
+      results.push(...(stop() ? chunk.map(notProcessed) : await this.ingestChunk(workspaceId, chunk)));
+    }
     return results;
+  }
+
+  /**
+   * Up to CHUNK events, in order: every step in bulk except the guarded trait updates, which run
+   * one by one in the batch's order (a ticket opened then closed must be applied in that order).
+   * Replays of events stored before (or earlier in this chunk) are handled after, one by one.
+   */
+  private async ingestChunk(workspaceId: string, raw: unknown[]): Promise<IngestResult[]> {
+    const results: (IngestResult | undefined)[] = raw.map(() => undefined);
+    const invalid = (i: number, err: unknown) => {
+      results[i] = invalidResult(idOf(raw[i]), err);
+    };
+    const parsed: { i: number; e: EventEnvelope; data: unknown }[] = [];
+    raw.forEach((item, i) => {
+      try {
+        const e = parseOrThrow(eventEnvelopeSchema, item);
+        parsed.push({ i, e, data: validData(e) });
+      } catch (err) {
+        invalid(i, err);
+      }
+    });
+    const found = await this.resolveMany(
+      workspaceId,
+      parsed.map((p) => p.e),
+    );
+    const stored: { i: number; event: StoredEvent }[] = [];
+    for (const p of parsed) {
+      const contactId = found(p.e);
+      if (contactId) stored.push({ i: p.i, event: this.toStored(workspaceId, p.e, p.data, contactId) });
+      else invalid(p.i, notFound(p.e));
+    }
+    const inserted = await this.deps.events.insertMany(stored.map((s) => s.event));
+    const applied: string[] = [];
+    const changed = new Set<string>();
+    const replays: { i: number; eventId: string }[] = [];
+    for (const [k, { i, event }] of stored.entries()) {
+      if (inserted[k] === 'duplicate') replays.push({ i, eventId: event.eventId });
+      else if (event.status === 'applied') results[i] = { eventId: event.eventId, status: 'applied' };
+      else results[i] = await this.applyOnly(event, applied, changed);
+    }
+    await this.deps.events.markAppliedMany(workspaceId, applied, this.now());
+    await this.evaluate(workspaceId, [...changed]);
+    for (const { i, eventId } of replays) results[i] = await this.replay(workspaceId, eventId);
+    return results.map((r) => r!); // every index was answered above
+  }
+
+  /** The membership of `ids` after their events: in bulk when the engine offers it. */
+  private async evaluate(workspaceId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    if (this.deps.bulk) await this.deps.bulk.evaluateMany(workspaceId, ids, 'event');
+    else for (const id of ids) await this.deps.listener.contactChanged(workspaceId, id, 'event');
+  }
+
+  /** Each event's contact id (by id, externalId or email), from at most three reads. */
+  private async resolveMany(
+    workspaceId: string,
+    envelopes: EventEnvelope[],
+  ): Promise<(e: EventEnvelope) => string | undefined> {
+    const repo = this.deps.contacts;
+    const ids = envelopes.flatMap((e) => (e.contactId !== undefined ? [e.contactId] : []));
+    const externalIds = envelopes.flatMap((e) =>
+      e.contactId === undefined && e.externalId !== undefined ? [e.externalId] : [],
+    );
+    const emails = envelopes.flatMap((e) =>
+      e.contactId === undefined && e.externalId === undefined && e.email !== undefined ? [e.email] : [],
+    );
+    const [byId, byKeys] = await Promise.all([
+      repo.findByIds(workspaceId, [...new Set(ids)]),
+      externalIds.length + emails.length > 0
+        ? repo.findByKeys(workspaceId, [...new Set(externalIds)], [...new Set(emails)])
+        : ([] as Contact[]),
+    ]);
+    const id = new Set(byId.map((c) => c._id));
+    const external = new Map(byKeys.flatMap((c) => (c.externalId ? [[c.externalId, c._id]] : [])));
+    const email = new Map(byKeys.flatMap((c) => (c.email ? [[c.email.toLowerCase(), c._id]] : [])));
+    return (e) =>
+      e.contactId !== undefined
+        ? id.has(e.contactId)
+          ? e.contactId
+          : undefined
+        : e.externalId !== undefined
+          ? external.get(e.externalId)
+          : email.get((e.email ?? '').toLowerCase());
   }
 
   /** One event; a client error (bad payload, unknown contact) becomes an `invalid` result. */
   async ingestOne(workspaceId: string, raw: unknown): Promise<IngestResult> {
-    const eventId = idOf(raw);
     try {
-      const stored = await this.toStored(workspaceId, parseOrThrow(eventEnvelopeSchema, raw));
+      const e = parseOrThrow(eventEnvelopeSchema, raw);
+      const data = validData(e);
+      const stored = this.toStored(workspaceId, e, data, await this.resolve(workspaceId, e));
       if ((await this.deps.events.insert(stored)) === 'duplicate')
         return this.replay(workspaceId, stored.eventId);
-      return stored.status === 'applied' ? { eventId, status: 'applied' } : this.apply(stored);
+      return stored.status === 'applied'
+        ? { eventId: stored.eventId, status: 'applied' }
+        : this.apply(stored);
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      const error = {
-        code: err.code,
-        message: err.message,
-        ...(err.details ? { details: err.details } : {}),
-      };
-      return { eventId, status: 'invalid', error };
+      return invalidResult(idOf(raw), err);
     }
   }
 
@@ -133,6 +227,20 @@ export class EventService {
   }
 
   private async apply(e: StoredEvent): Promise<IngestResult> {
+    const applied: string[] = [];
+    const changed = new Set<string>();
+    const result = await this.applyOnly(e, applied, changed);
+    if (applied.length > 0) await this.deps.events.markApplied(e.workspaceId, e.eventId, this.now());
+    // Also after 'already': a crash may have come before the listener ran; re-evaluating is idempotent.
+    if (changed.size > 0) await this.deps.listener.contactChanged(e.workspaceId, e.contactId, 'event');
+    return result;
+  }
+
+  /**
+   * The guarded trait update alone: the event joins `applied` (to be marked so) and its contact
+   * `changed` (to be re-evaluated), or it is marked failed when the contact is gone.
+   */
+  private async applyOnly(e: StoredEvent, applied: string[], changed: Set<string>): Promise<IngestResult> {
     const { workspaceId, eventId, contactId } = e;
     const change = traitChangeFor(e);
     const outcome = change
@@ -143,35 +251,26 @@ export class EventService {
       const err = new NotFoundError('contact', contactId);
       return { eventId, status: 'invalid', error: { code: err.code, message: err.message } };
     }
-    await this.deps.events.markApplied(workspaceId, eventId, this.now());
-    // Also after 'already': a crash may have come before the listener ran; re-evaluating is idempotent.
-    if (change) await this.deps.listener.contactChanged(workspaceId, contactId, 'event');
+    applied.push(eventId);
+    if (change) changed.add(contactId);
     return { eventId, status: outcome === 'already' ? 'duplicate' : 'applied' };
   }
 
-  private async toStored(workspaceId: string, e: EventEnvelope): Promise<StoredEvent> {
-    if (nestedDeeperThan(e.data, MAX_DATA_DEPTH)) {
-      throw validationError([{ path: 'data', problem: `nested more than ${MAX_DATA_DEPTH} levels deep` }]);
-    }
-    const data: unknown = parseOrThrow(EVENT_DATA[e.type], e.data, 'data');
+  private toStored(workspaceId: string, e: EventEnvelope, data: unknown, contactId: string): StoredEvent {
     const base = {
       _id: this.deps.events.newId(),
       workspaceId,
       eventId: e.eventId,
       type: e.type,
-      contactId: await this.resolve(workspaceId, e),
+      contactId,
       at: e.at === undefined ? this.now() : new Date(e.at),
       receivedAt: this.now(),
     };
     if (e.type !== 'custom') {
       return { ...base, status: 'pending', ...(data ? { data: data as StoredEvent['data'] } : {}) };
     }
-    const dataJson = JSON.stringify(data ?? {});
-    if (dataJson.length > MAX_CUSTOM_JSON) {
-      throw validationError([{ path: 'data', problem: `at most ${MAX_CUSTOM_JSON} characters of JSON` }]);
-    }
     // Stored, not applied: nothing to do later, so it is final at once.
-    return { ...base, status: 'applied', appliedAt: base.receivedAt, dataJson };
+    return { ...base, status: 'applied', appliedAt: base.receivedAt, dataJson: JSON.stringify(data ?? {}) };
   }
 
   private async resolve(workspaceId: string, e: EventEnvelope): Promise<string> {
@@ -182,9 +281,32 @@ export class EventService {
         : e.externalId !== undefined
           ? await repo.findByExternalId(workspaceId, e.externalId)
           : await repo.findByEmail(workspaceId, e.email ?? '');
-    if (!c) throw new NotFoundError('contact', e.contactId ?? e.externalId ?? e.email ?? '');
+    if (!c) throw notFound(e);
     return c._id;
   }
+}
+
+/** The event's `data`, checked against its type's schema and our limits; throws a validation error. */
+function validData(e: EventEnvelope): unknown {
+  if (nestedDeeperThan(e.data, MAX_DATA_DEPTH)) {
+    throw validationError([{ path: 'data', problem: `nested more than ${MAX_DATA_DEPTH} levels deep` }]);
+  }
+  const data: unknown = parseOrThrow(EVENT_DATA[e.type], e.data, 'data');
+  if (e.type === 'custom' && JSON.stringify(data ?? {}).length > MAX_CUSTOM_JSON) {
+    throw validationError([{ path: 'data', problem: `at most ${MAX_CUSTOM_JSON} characters of JSON` }]);
+  }
+  return data;
+}
+
+function notFound(e: EventEnvelope): NotFoundError {
+  return new NotFoundError('contact', e.contactId ?? e.externalId ?? e.email ?? '');
+}
+
+/** A client error (4xx) as the item's `invalid` result; anything else is rethrown. */
+function invalidResult(eventId: string | null, err: unknown): IngestResult {
+  if (!(err instanceof AppError) || err.status >= 500) throw err;
+  const error = { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
+  return { eventId, status: 'invalid', error };
 }
 
 function idOf(raw: unknown): string | null {

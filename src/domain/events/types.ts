@@ -107,8 +107,12 @@ export interface EventRepo {
   newId(): string;
   /** Inserts; 'duplicate' when the workspace already has this eventId. */
   insert(event: StoredEvent): Promise<'inserted' | 'duplicate'>;
+  /** Inserts unordered; per event, in order, 'inserted' or 'duplicate'. */
+  insertMany(events: StoredEvent[]): Promise<('inserted' | 'duplicate')[]>;
   find(workspaceId: string, eventId: string): Promise<StoredEvent | null>;
   markApplied(workspaceId: string, eventId: string, now: Date): Promise<void>;
+  /** `markApplied` for many events of one workspace, in one write. */
+  markAppliedMany(workspaceId: string, eventIds: string[], now: Date): Promise<void>;
   markFailed(workspaceId: string, eventId: string, error: string, now: Date): Promise<void>;
   /**
    * Pending events received before `before`, oldest first, across all workspaces: the one

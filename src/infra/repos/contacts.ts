@@ -24,7 +24,7 @@ import {
 import { ensureLookupIndexes, lookupFilter } from './contactLookup';
 import { traitUpdate } from './contactTraits';
 import { applyLedgerEvent } from './ledgerEvents';
-import { conflictFrom, isDuplicateKey } from './mongoErrors';
+import { conflictFrom, isDuplicateKey, refusedAsDuplicates } from './mongoErrors';
 
 type ContactDoc = Contact & ContactKeys & { appliedEventIds?: string[]; writeToken?: string };
 
@@ -68,6 +68,11 @@ export class MongoContactRepo implements ContactRepo {
 
   findById(workspaceId: string, id: string): Promise<Contact | null> {
     return this.one({ workspaceId, _id: id });
+  }
+
+  findByIds(workspaceId: string, ids: string[]): Promise<Contact[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.col.find({ workspaceId, _id: { $in: ids } }, { projection: HIDDEN }).toArray();
   }
 
   findByExternalId(workspaceId: string, externalId: string): Promise<Contact | null> {
@@ -141,11 +146,7 @@ export class MongoContactRepo implements ContactRepo {
       await this.col.insertMany(docs, { ordered: false });
       return new Set();
     } catch (err) {
-      // Trust writeErrors, not insertedCount (DESIGN §2.1).
-      const raw: unknown = (err as { writeErrors?: unknown }).writeErrors;
-      const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as { index: number }[];
-      if (list.length === 0 || !list.every(isDuplicateKey)) throw err;
-      return new Set(list.map((e) => e.index));
+      return refusedAsDuplicates(err);
     }
   }
 

@@ -1,7 +1,7 @@
 /** EventRepo on the native driver (`events` collection); unique `{workspaceId, eventId}`. */
 import { ObjectId, type Collection, type Db } from 'mongodb';
 import type { EventRepo, StoredEvent } from '../../domain/events/types';
-import { isDuplicateKey } from './mongoErrors';
+import { isDuplicateKey, refusedAsDuplicates } from './mongoErrors';
 
 export class MongoEventRepo implements EventRepo {
   private readonly col: Collection<StoredEvent>;
@@ -32,6 +32,17 @@ export class MongoEventRepo implements EventRepo {
     }
   }
 
+  async insertMany(events: StoredEvent[]): Promise<('inserted' | 'duplicate')[]> {
+    if (events.length === 0) return [];
+    let refused = new Set<number>();
+    try {
+      await this.col.insertMany(events, { ordered: false });
+    } catch (err) {
+      refused = refusedAsDuplicates(err);
+    }
+    return events.map((_, i) => (refused.has(i) ? 'duplicate' : 'inserted'));
+  }
+
   find(workspaceId: string, eventId: string): Promise<StoredEvent | null> {
     return this.col.findOne({ workspaceId, eventId });
   }
@@ -39,6 +50,14 @@ export class MongoEventRepo implements EventRepo {
   async markApplied(workspaceId: string, eventId: string, now: Date): Promise<void> {
     await this.col.updateOne(
       { workspaceId, eventId, status: 'pending' },
+      { $set: { status: 'applied', appliedAt: now } },
+    );
+  }
+
+  async markAppliedMany(workspaceId: string, eventIds: string[], now: Date): Promise<void> {
+    if (eventIds.length === 0) return;
+    await this.col.updateMany(
+      { workspaceId, eventId: { $in: eventIds }, status: 'pending' },
       { $set: { status: 'applied', appliedAt: now } },
     );
   }

@@ -11,6 +11,17 @@ export function isDuplicateKey(err: unknown): boolean {
 }
 
 /**
+ * The indexes an unordered `insertMany` refused as duplicate keys; rethrows any other error.
+ * Trusts `writeErrors`, not `insertedCount` (DESIGN §2.1).
+ */
+export function refusedAsDuplicates(err: unknown): Set<number> {
+  const raw: unknown = (err as { writeErrors?: unknown }).writeErrors;
+  const list = (Array.isArray(raw) ? raw : raw ? [raw] : []) as { index: number }[];
+  if (list.length === 0 || !list.every(isDuplicateKey)) throw err;
+  return new Set(list.map((e) => e.index));
+}
+
+/**
  * Rethrows a duplicate-key error as ConflictError, using `fields` (index name → field) to say
  * what is taken; any other error is rethrown unchanged.
  */

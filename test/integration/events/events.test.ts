@@ -2,6 +2,9 @@
  * Events on the real database: each type's trait effect, replays, late and out-of-order events,
  * counters that never go negative, per-item errors (exactly-once races: exactly-once.test.ts).
  */
+import { EventService } from '../../../src/domain/events/service';
+import { MongoContactRepo } from '../../../src/infra/repos/contacts';
+import { MongoEventRepo } from '../../../src/infra/repos/events';
 import { useEventsHarness } from '../../support/eventsHarness';
 
 const WS = 'ev';
@@ -39,7 +42,51 @@ test('every type has its trait effect', async () => {
   // The custom payload is kept as JSON text: its keys never become Mongo keys.
   const stored = await h.t.db.collection('events').findOne({ workspaceId: WS, type: 'custom' });
   expect(JSON.parse(String(stored?.dataJson))).toEqual({ name: 'clicked', 'weird.key': { $gt: 1 } });
-  expect(h.listener.for(c._id).filter((x) => x.cause === 'event')).toHaveLength(11);
+  // The batch's membership is evaluated once per contact, after all of its events.
+  expect(h.listener.for(c._id).filter((x) => x.cause === 'event')).toHaveLength(1);
+});
+
+test('a batch resolves contacts by id, externalId and email in bulk, answers in order, and evaluates each changed contact once', async () => {
+  const a = (await h.contacts.upsert(WS, { externalId: 'batch-a' })).contact;
+  const b = (await h.contacts.upsert(WS, { email: 'Batch-B@x.io' })).contact;
+  const c = await h.newContact();
+  const bulk: { ws: string; ids: string[]; cause: string }[] = [];
+  const events = new EventService({
+    events: new MongoEventRepo(h.t.db),
+    contacts: new MongoContactRepo(h.t.db),
+    listener: h.listener,
+    bulk: { evaluateMany: async (ws, ids, cause) => void bulk.push({ ws, ids, cause }) },
+  });
+  const twice = h.one(c._id, 'purchase', { amount: 5, currency: 'EUR' });
+  const r = await events.ingest(WS, [
+    { eventId: h.eid(), type: 'purchase', externalId: 'batch-a', data: { amount: 10, currency: 'EUR' } },
+    { eventId: h.eid(), type: 'purchase', email: 'batch-b@X.io', data: { amount: 20, currency: 'EUR' } },
+    twice,
+    { eventId: h.eid(), type: 'purchase', externalId: 'nobody', data: { amount: 1, currency: 'EUR' } },
+    twice,
+    h.one(a._id, 'custom', { name: 'clicked' }),
+    { eventId: h.eid(), type: 'refund', externalId: 'batch-a', data: { amount: 4 } },
+  ]);
+  expect(r.map((x) => x.status)).toEqual([
+    'applied',
+    'applied',
+    'applied',
+    'invalid',
+    'duplicate',
+    'applied',
+    'applied',
+  ]);
+  expect(r[3]?.error?.code).toBe('NOT_FOUND');
+  expect((await h.contacts.get(WS, a._id)).lifetimeValue).toBe(6);
+  expect((await h.contacts.get(WS, b._id)).lifetimeValue).toBe(20);
+  expect((await h.contacts.get(WS, c._id)).lifetimeValue).toBe(5);
+  expect(bulk).toEqual([{ ws: WS, ids: [a._id, b._id, c._id], cause: 'event' }]);
+  expect(h.listener.calls).toHaveLength(3); // the upserts above, not the events
+  const stored = await h.t.db
+    .collection('events')
+    .find({ workspaceId: WS, eventId: { $in: r.flatMap((x) => (x.eventId ? [x.eventId] : [])) } })
+    .toArray();
+  expect(stored.map((e) => e.status as string).sort()).toEqual(Array(5).fill('applied')); // the duplicate is stored once, the unknown contact's not at all
 });
 
 test('a replayed event changes nothing and calls the listener once', async () => {
