@@ -62,7 +62,11 @@ export async function prepareLauncher(projectRoot: string, cacheDir: string): Pr
     const tmp = `${out}.${process.pid}.tmp`;
     fs.rmSync(tmp, { recursive: true, force: true });
     try {
-      await exec('javac', ['-nowarn', '-d', tmp, '-cp', classpath, ...sources], { timeout: 300_000 });
+      // The sources hold UTF-8 (comments); without -encoding javac reads them in the locale's charset,
+      // and under LANG=C (a bare service environment) refuses them as US-ASCII.
+      await exec('javac', ['-nowarn', '-encoding', 'UTF-8', '-d', tmp, '-cp', classpath, ...sources], {
+        timeout: 300_000,
+      });
     } catch (err) {
       throw new DatabaseUnavailableError(
         `javac could not compile the mongo-java-server launcher: ${firstLine(err)}`,
