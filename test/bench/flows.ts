@@ -58,7 +58,6 @@ async function flowsRound(db: Db, n: number): Promise<Result> {
     timeScale: DAY_SCALED_MS / DAY,
     lockMs: 30_000,
     processEveryMs: 200,
-    concurrency: 16,
     recoverEveryMs: 5000,
   });
   try {
@@ -69,7 +68,7 @@ async function flowsRound(db: Db, n: number): Promise<Result> {
     const at = new Date();
     const t0 = performance.now();
     const d = await enterAll(db, n, seg._id, at);
-    d.subscribe('flows', (t) => h.runtime.starter.onTransition(t));
+    d.subscribeBatch('flows', (ts) => h.runtime.starter.onTransitions(ts));
     let delivered = 0;
     while (delivered < n && performance.now() - t0 < BUDGET_MS) delivered += await d.dispatchOnce();
     await h.runtime.idle();

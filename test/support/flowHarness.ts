@@ -39,7 +39,6 @@ export class FlowHarness {
       timeScale: number;
       lockMs?: number;
       processEveryMs?: number;
-      concurrency?: number;
       recoverEveryMs?: number;
     },
   ) {
@@ -77,7 +76,6 @@ export class FlowHarness {
       timeScale: opts.timeScale,
       lockMs: opts.lockMs ?? 1000,
       log,
-      concurrency: opts.concurrency,
       recoverEveryMs: opts.recoverEveryMs ?? 200,
     });
     await this.runtime.ensureIndexes();
@@ -135,11 +133,18 @@ export class FlowHarness {
 
   /** Moves the contact in or out of the segment and delivers the transition, as the dispatcher would. */
   async move(contactId: string, segment: Segment, kind: 'entered' | 'exited'): Promise<Transition> {
+    const t = this.transition(contactId, segment, kind);
+    await this.runtime.starter.onTransition(t);
+    return t;
+  }
+
+  /** Moves the contact in or out of the segment; returns the transition, not delivered yet. */
+  transition(contactId: string, segment: Segment, kind: 'entered' | 'exited'): Transition {
     const c = this.contacts.get(contactId)!;
     c.segments = c.segments.filter((m) => m.segmentId !== segment._id);
     if (kind === 'entered') c.segments.push({ segmentId: segment._id, since: new Date() });
     const seq = ++this.seq;
-    const t: Transition = {
+    return {
       _id: `${contactId}:${seq}`,
       workspaceId: WS,
       contactId,
@@ -150,8 +155,6 @@ export class FlowHarness {
       seq,
       position: seq,
     };
-    await this.runtime.starter.onTransition(t);
-    return t;
   }
 
   instancesOf(contactId: string) {

@@ -49,6 +49,6 @@ export async function createFlows(config: Config, p: FlowParts): Promise<FlowRun
   await flows.ensureIndexes();
   if (config.flows.builtIn) await flows.bindings.ensureBuiltIns(config.bot.workspaceId);
   flows.defineJobs();
-  p.membership.dispatcher.subscribe('flows', (t) => flows.starter.onTransition(t));
+  p.membership.dispatcher.subscribeBatch('flows', (ts) => flows.starter.onTransitions(ts));
   return flows;
 }

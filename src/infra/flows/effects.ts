@@ -8,13 +8,15 @@
 import type { EffectName, EffectParams } from '../../../flows';
 import type { Contact } from '../../domain/contacts/types';
 import type { Logger } from '../logger';
-import { isDuplicateKey } from '../repos/mongoErrors';
-import type { FlowCollections, StepOutcome } from './store';
+import { isDuplicateKey, refusedAsDuplicates } from '../repos/mongoErrors';
+import type { FlowCollections, StepOutcome, StepRecord } from './store';
 import type { RenderFlowTemplate } from './templates';
 
 /** What effects need from the rest of the app (the bot, the contact service, the handoff). */
 export interface EffectPorts {
   contactById(ws: string, contactId: string): Promise<Contact | null>;
+  /** Many contacts in one read (a batch of first steps); absent ones are simply missing. */
+  contactsByIds?(ws: string, contactIds: string[]): Promise<Contact[]>;
   sendToContact(
     ws: string,
     contactId: string,
@@ -56,18 +58,7 @@ export class EffectRunner {
   async run(call: EffectCall): Promise<EffectResult> {
     const { key } = call;
     try {
-      await this.c.steps.insertOne({
-        _id: key,
-        workspaceId: call.workspaceId,
-        instanceId: call.instanceId,
-        contactId: call.contact._id,
-        flowId: call.flowId,
-        action: call.action,
-        params: JSON.stringify(call.params),
-        status: 'started',
-        startedAt: this.clock(),
-        finishedAt: null,
-      });
+      await this.c.steps.insertOne(this.record(call));
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
       const prior = await this.c.steps.findOne({ _id: key });
@@ -80,12 +71,66 @@ export class EffectRunner {
         return { outcome: 'unknown', detail };
       }
     }
-    const result = await this.perform(call).catch((err: unknown): EffectResult => {
-      this.log.warn({ err, key }, 'flows: effect failed');
-      return { outcome: 'failed', detail: err instanceof Error ? err.message : String(err) };
-    });
+    const result = await this.perform(call);
     await this.finish(key, result.outcome, result.detail);
     return result;
+  }
+
+  /**
+   * Records many effects as `started` in one write, for a batch of steps that then `perform`s
+   * them and `finishMany`s the records. Returns the keys recorded now; any other was recorded
+   * before (a crash, a redelivery) and must go through `run`, which knows what to do with it.
+   */
+  async begin(calls: EffectCall[]): Promise<Set<string>> {
+    if (calls.length === 0) return new Set();
+    let refused = new Set<number>();
+    try {
+      await this.c.steps.insertMany(
+        calls.map((call) => this.record(call)),
+        { ordered: false },
+      );
+    } catch (err) {
+      refused = refusedAsDuplicates(err);
+    }
+    return new Set(calls.flatMap((call, i) => (refused.has(i) ? [] : [call.key])));
+  }
+
+  /** Completes the records of effects begun with `begin`, in one write. */
+  async finishMany(done: { key: string; result: EffectResult }[]): Promise<void> {
+    if (done.length === 0) return;
+    const finishedAt = this.clock();
+    await this.c.steps.bulkWrite(
+      done.map(({ key, result }) => ({
+        updateOne: {
+          filter: { _id: key },
+          update: { $set: { status: result.outcome, detail: result.detail, finishedAt } },
+        },
+      })),
+      { ordered: false },
+    );
+  }
+
+  /** Carries the effect out (no record): a failure is an outcome, not an exception. */
+  perform(call: EffectCall): Promise<EffectResult> {
+    return this.effect(call).catch((err: unknown): EffectResult => {
+      this.log.warn({ err, key: call.key }, 'flows: effect failed');
+      return { outcome: 'failed', detail: err instanceof Error ? err.message : String(err) };
+    });
+  }
+
+  private record(call: EffectCall): StepRecord {
+    return {
+      _id: call.key,
+      workspaceId: call.workspaceId,
+      instanceId: call.instanceId,
+      contactId: call.contact._id,
+      flowId: call.flowId,
+      action: call.action,
+      params: JSON.stringify(call.params),
+      status: 'started',
+      startedAt: this.clock(),
+      finishedAt: null,
+    };
   }
 
   private isNew(contact: Contact): boolean {
@@ -96,7 +141,7 @@ export class EffectRunner {
     await this.c.steps.updateOne({ _id: key }, { $set: { status, detail, finishedAt: this.clock() } });
   }
 
-  private async perform(call: EffectCall): Promise<EffectResult> {
+  private async effect(call: EffectCall): Promise<EffectResult> {
     const ws = call.workspaceId;
     const contact = call.contact;
     const p = call.params as Partial<EffectParams[keyof EffectParams]> & Record<string, unknown>;

@@ -5,21 +5,22 @@
  */
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
-import type { Contact } from '../../domain/contacts/types';
 import type { Logger } from '../logger';
 import { startLoop, type Loop } from '../loop';
 import type { SegmentRepo } from '../repos/segments';
 import { BindingRepo } from './bindings';
 import { EffectRunner, type EffectPorts } from './effects';
 import { agendaTimers, defineFlowJobs, type DwellJobData } from './jobs';
-import { KeyedPool } from './pool';
 import { FlowStarter } from './starter';
-import { FlowStepper, type WakeJobData } from './stepper';
+import { FlowStepper, type Facts, type WakeJobData } from './stepper';
 import { recordStart } from './starter';
 import { ensureFlowIndexes, flowCollections, type FlowCollections, type FlowInstance } from './store';
 
 /** Due instances read per query when waking timers. */
 const WAKE_PAGE = 1000;
+/** Pending instances admitted and started together, and how many such batches run at once. */
+const START_BATCH = 200;
+const START_WORKERS = 2;
 /** A tick also looks this far back, for a timer persisted just after its tick ran. */
 const WAKE_OVERLAP_MS = 2000;
 
@@ -33,7 +34,6 @@ export interface FlowRuntimeOptions {
   /** Step lease and Agenda lock lifetime (FLOW_LOCK_MS). */
   lockMs: number;
   log: Logger;
-  concurrency?: number;
   recoverEveryMs?: number;
 }
 
@@ -42,7 +42,6 @@ export class FlowRuntime {
   readonly bindings: BindingRepo;
   readonly stepper: FlowStepper;
   readonly starter: FlowStarter;
-  private readonly pool: KeyedPool;
   private readonly timers;
   private names = new Map<string, { checkedAt: number; generation: number; keys: Map<string, string> }>();
   private loop: Loop | undefined;
@@ -51,6 +50,9 @@ export class FlowRuntime {
   private rerun: false | 'new' | 'all' = false;
   private covered = 0;
   private stopped = false;
+  /** Instances to admit and start (id → workspace), taken in batches by up to START_WORKERS workers. */
+  private readonly starting = new Map<string, string>();
+  private readonly startWorkers = new Set<Promise<void>>();
 
   constructor(
     db: Db,
@@ -59,10 +61,9 @@ export class FlowRuntime {
     this.c = flowCollections(db);
     this.bindings = new BindingRepo(this.c, o.clock);
     this.timers = agendaTimers(o.agenda, o.log);
-    this.pool = new KeyedPool(o.concurrency ?? 16, o.log);
     this.stepper = new FlowStepper({
       c: this.c,
-      facts: { load: (ws, id) => this.facts(ws, id) },
+      facts: { load: (ws, id) => this.facts(ws, id), loadMany: (ws, ids) => this.factsMany(ws, ids) },
       effects: new EffectRunner(this.c, o.ports, o.clock, o.log),
       timers: this.timers,
       clock: o.clock,
@@ -106,13 +107,13 @@ export class FlowRuntime {
     this.stopped = true; // a tick arriving from now on queues nothing
     await this.loop?.stop();
     await this.pass?.catch(() => undefined);
-    this.pool.clear();
-    await this.pool.drained();
+    this.starting.clear(); // the recovery loop of the next start picks them up
+    await Promise.all(this.startWorkers);
   }
 
   /** Resolves when every kicked first step has run (tests, benchmarks). */
-  idle(): Promise<void> {
-    return this.pool.drained();
+  async idle(): Promise<void> {
+    while (this.startWorkers.size > 0) await Promise.all(this.startWorkers);
   }
 
   /** Cancels a dwelling or running instance; false when it was not open. */
@@ -121,19 +122,45 @@ export class FlowRuntime {
     return inst ? this.stopInstance(inst, 'cancelled', why) : false;
   }
 
+  /** Queues an instance for admission and its first step (a batch worker takes it soon). */
   private kick(ws: string, id: string): void {
-    this.pool.push(id, () => this.advance(ws, id));
+    if (this.stopped) return;
+    this.starting.set(id, ws);
+    if (this.startWorkers.size >= START_WORKERS) return;
+    const worker: Promise<void> = this.startBatches().finally(() => this.startWorkers.delete(worker));
+    this.startWorkers.add(worker);
   }
 
-  /** A pending instance is admitted (policy, dwell); a running one that never stepped takes its first step. */
-  private async advance(ws: string, id: string): Promise<void> {
-    const inst = await this.c.instances.findOne({ _id: id, workspaceId: ws });
-    if (!inst) return;
-    if (inst.status === 'pending') {
-      const binding = (await this.bindings.enabled(ws)).find((b) => b._id === inst.bindingId);
-      const admitted = await this.starter.admit(inst, binding, this.o.lockMs);
-      if (admitted) await this.stepper.startLeased(admitted);
-    } else if (inst.status === 'running' && inst.rev === 0) await this.stepper.start(ws, id);
+  /** Takes batches of queued instances (one workspace each) until none is left. */
+  private async startBatches(): Promise<void> {
+    // Let the kicks of the same dispatcher batch queue up first, so they go as one batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.starting.size > 0 && !this.stopped) {
+      const ws = this.starting.values().next().value as string;
+      const ids: string[] = [];
+      for (const [id, w] of this.starting) {
+        if (w !== ws) continue;
+        ids.push(id);
+        this.starting.delete(id);
+        if (ids.length === START_BATCH) break;
+      }
+      await this.advanceMany(ws, ids).catch((err: unknown) =>
+        // Left as they are: the recovery loop moves them on once their update is old enough.
+        this.o.log.error({ err, count: ids.length }, 'flows: a batch of first steps failed'),
+      );
+    }
+  }
+
+  /**
+   * Pending instances are admitted (policy, dwell) and take their first step together; a running
+   * one that never stepped (its admission's process died) takes it on its own, after a claim.
+   */
+  private async advanceMany(ws: string, ids: string[]): Promise<void> {
+    const insts = await this.c.instances.find({ _id: { $in: ids }, workspaceId: ws }).toArray();
+    const admitted = await this.starter.admitMany(insts, await this.bindings.enabled(ws), this.o.lockMs);
+    await this.stepper.startMany(admitted);
+    for (const inst of insts)
+      if (inst.status === 'running' && inst.rev === 0) await this.stepper.start(ws, inst._id);
   }
 
   private async onWake(d: WakeJobData): Promise<void> {
@@ -143,12 +170,12 @@ export class FlowRuntime {
   }
 
   /**
-   * Queues a step for every running instance with a due timer (its earliest). A tick looks at the
+   * Steps every running instance with a due timer (its earliest), in batches. A tick looks at the
    * timers that fell due since the last pass (less an overlap, for a timer whose instance was
    * persisted just after its tick ran); the recovery loop looks at all of them, so a timer whose
    * tick was lost (a crash) or whose step failed still runs. One pass at a time per process: a
    * request meanwhile makes one more pass afterwards. An instance whose step holds the lease is
-   * left to that step; one already queued is skipped by the pool.
+   * left to that step.
    */
   private wakeDue(all: boolean): Promise<void> {
     if (this.stopped) return Promise.resolve();
@@ -182,6 +209,7 @@ export class FlowRuntime {
           .sort({ _id: 1 })
           .limit(WAKE_PAGE)
           .toArray();
+      const due = new Map<string, WakeJobData[]>();
       for (const inst of page) {
         if (inst.lockUntil && inst.lockUntil > now) continue;
         const timer = inst.timers.filter((t) => t.dueAt <= now).sort((a, b) => +a.dueAt - +b.dueAt)[0];
@@ -192,8 +220,13 @@ export class FlowRuntime {
           sendId: timer.sendId,
           rev: inst.rev,
         };
-        this.pool.push(inst._id, () => this.onWake(data));
+        const list = due.get(inst.workspaceId) ?? [];
+        due.set(inst.workspaceId, list);
+        list.push(data);
       }
+      for (const [ws, list] of due)
+        for (let i = 0; i < list.length && !this.stopped; i += START_BATCH)
+          await this.stepper.wakeMany(ws, list.slice(i, i + START_BATCH));
       if (page.length < WAKE_PAGE) return now.getTime();
       after = page[page.length - 1]!._id;
     }
@@ -282,10 +315,7 @@ export class FlowRuntime {
     return true;
   }
 
-  private async facts(
-    ws: string,
-    contactId: string,
-  ): Promise<{ contact: Contact; segmentNames: string[] } | null> {
+  private async facts(ws: string, contactId: string): Promise<Facts | null> {
     const contact = await this.o.ports.contactById(ws, contactId);
     if (!contact) return null;
     const names = await this.segmentNames(
@@ -293,6 +323,22 @@ export class FlowRuntime {
       contact.segments.map((s) => s.segmentId),
     );
     return { contact, segmentNames: names };
+  }
+
+  private async factsMany(ws: string, ids: string[]): Promise<Map<string, Facts>> {
+    const ports = this.o.ports;
+    const contacts = ports.contactsByIds
+      ? await ports.contactsByIds(ws, [...new Set(ids)])
+      : (await Promise.all(ids.map((id) => ports.contactById(ws, id)))).flatMap((c) => (c ? [c] : []));
+    const out = new Map<string, Facts>();
+    for (const contact of contacts) {
+      const segmentNames = await this.segmentNames(
+        ws,
+        contact.segments.map((s) => s.segmentId),
+      );
+      out.set(contact._id, { contact, segmentNames });
+    }
+    return out;
   }
 
   private async segmentNames(ws: string, ids: string[]): Promise<string[]> {

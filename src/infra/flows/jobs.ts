@@ -32,15 +32,26 @@ export function agendaTimers(
   scheduleDwell(at: Date, data: DwellJobData): Promise<string | null>;
 } {
   const idOf = (job: Job<unknown>) => (job.attrs._id === undefined ? null : String(job.attrs._id));
+  // Ticks this process has saved (or is saving) that are still ahead: a batch of steps that all
+  // wait the same time shares one upsert instead of one each. Past ticks are forgotten.
+  const saved = new Map<number, Promise<unknown>>();
   return {
     // The tick is shared, so no job id is kept for the instance's timer (cancelling is a no-op).
     async schedule(at) {
       const tick = Math.ceil(at.getTime() / TICK_MS) * TICK_MS;
-      await agenda
-        .create(FLOW_TICK_JOB, { at: tick })
-        .unique({ 'data.at': tick }, { insertOnly: true })
-        .schedule(new Date(tick))
-        .save();
+      for (const t of saved.keys()) if (t <= Date.now()) saved.delete(t);
+      let save = saved.get(tick);
+      if (!save) {
+        save = agenda
+          .create(FLOW_TICK_JOB, { at: tick })
+          .unique({ 'data.at': tick }, { insertOnly: true })
+          .schedule(new Date(tick))
+          .save();
+        saved.set(tick, save);
+        // A failed save is not remembered: the next timer of this tick tries again.
+        save.catch(() => saved.delete(tick));
+      }
+      await save;
       return null;
     },
     scheduleDwell: async (at, data) => idOf(await agenda.schedule(at, FLOW_DWELL_JOB, data)),

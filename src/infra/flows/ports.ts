@@ -11,7 +11,10 @@ import type { RenderFlowTemplate } from './templates';
 
 export interface FlowPortDeps {
   contacts: Pick<ContactService, 'changeTags' | 'setCustom'>;
-  contactRepo: { findById(ws: string, id: string): Promise<Contact | null> };
+  contactRepo: {
+    findById(ws: string, id: string): Promise<Contact | null>;
+    findByIds(ws: string, ids: string[]): Promise<Contact[]>;
+  };
   proactive: {
     toContact(
       ws: string,
@@ -27,6 +30,7 @@ export interface FlowPortDeps {
 export function flowPorts(d: FlowPortDeps): EffectPorts {
   return {
     contactById: (ws, id) => d.contactRepo.findById(ws, id),
+    contactsByIds: (ws, ids) => d.contactRepo.findByIds(ws, ids),
     sendToContact: (ws, id, text) => d.proactive.toContact(ws, id, text),
     changeTags: async (ws, id, change) => {
       await d.contacts.changeTags(ws, id, change);

@@ -1,15 +1,16 @@
 /**
- * Reacts to segment transitions (the dispatcher's subscriber): stops what the transition stops,
- * then records a `pending` instance for each binding it starts: one insert, so the dispatcher,
- * which delivers transitions one at a time, moves on at once. Admission (re-entry policy, dwell)
- * and the first step run on a small in-process pool; a recovery loop finishes any a crash left.
+ * Reacts to segment transitions (the dispatcher's batch subscriber): stops what a transition
+ * stops, and records a `pending` instance for each binding it starts, a batch's in one insert, so
+ * the dispatcher moves on at once. Admission (re-entry policy, dwell) and the first step run in
+ * batches on the runtime's start workers; a recovery loop finishes any a crash left.
  * The instance id is binding + transition id, so a redelivered transition is a no-op, and the
  * `openSlot` unique index keeps one open (pending, dwelling or running) instance per (flow, contact).
  */
+import { randomUUID } from 'node:crypto';
 import { mayStart } from '../../../flows/policy';
 import type { Transition } from '../../domain/membership/transitions';
 import type { Logger } from '../logger';
-import { isDuplicateKey } from '../repos/mongoErrors';
+import { isDuplicateKey, refusedAsDuplicates } from '../repos/mongoErrors';
 import { bindsSegment, type BindingRepo } from './bindings';
 import { entryId, type FlowBinding, type FlowCollections, type FlowInstance } from './store';
 
@@ -18,7 +19,7 @@ export interface StarterDeps {
   bindings: BindingRepo;
   /** Lower-case name of a segment id (built-in bindings match by name). */
   segmentKey(ws: string, segmentId: string): Promise<string | undefined>;
-  /** Moves an instance on soon (in-process pool): admission, then the first step. */
+  /** Moves an instance on soon (the runtime's start workers): admission, then the first step. */
   kick(ws: string, instanceId: string): void;
   scheduleDwell(at: Date, ws: string, instanceId: string): Promise<string | null>;
   stop(inst: FlowInstance, why: string): Promise<boolean>;
@@ -30,14 +31,32 @@ export interface StarterDeps {
 export class FlowStarter {
   constructor(private readonly d: StarterDeps) {}
 
-  /** The dispatcher's subscriber. */
-  async onTransition(t: Transition): Promise<void> {
-    const all = await this.d.bindings.enabled(t.workspaceId);
-    if (all.length === 0) return;
-    const key = await this.d.segmentKey(t.workspaceId, t.segmentId);
-    const mine = all.filter((b) => bindsSegment(b, t.segmentId, key));
-    for (const b of mine) if (b.stopOnExit && b.on !== t.kind) await this.stopFor(b, t);
-    for (const b of mine) if (b.on === t.kind) await this.record(b, t);
+  /** One transition (tests; the dispatcher delivers batches to `onTransitions`). */
+  onTransition(t: Transition): Promise<void> {
+    return this.onTransitions([t]);
+  }
+
+  /**
+   * The dispatcher's subscriber: a batch in position order. The instances it starts are inserted
+   * together, but always before a later transition in the batch stops anything, so an exit after
+   * an entry in the same batch stops the instance that entry started.
+   */
+  async onTransitions(ts: Transition[]): Promise<void> {
+    let fresh: { inst: FlowInstance; binding: FlowBinding }[] = [];
+    for (const t of ts) {
+      const all = await this.d.bindings.enabled(t.workspaceId);
+      if (all.length === 0) continue;
+      const key = await this.d.segmentKey(t.workspaceId, t.segmentId);
+      const mine = all.filter((b) => bindsSegment(b, t.segmentId, key));
+      const stops = mine.filter((b) => b.stopOnExit && b.on !== t.kind);
+      if (stops.length > 0) {
+        await this.record(fresh);
+        fresh = [];
+      }
+      for (const b of stops) await this.stopFor(b, t);
+      for (const b of mine) if (b.on === t.kind) fresh.push({ inst: this.pendingInstance(b, t), binding: b });
+    }
+    await this.record(fresh);
   }
 
   private async stopFor(b: FlowBinding, t: Transition): Promise<void> {
@@ -47,13 +66,11 @@ export class FlowStarter {
     for (const inst of open) await this.d.stop(inst, `${t.kind} "${b.segmentName}" (transition ${t._id})`);
   }
 
-  private async record(b: FlowBinding, t: Transition): Promise<void> {
-    const id = `${b._id}:${t._id}`;
-    const ws = t.workspaceId;
+  private pendingInstance(b: FlowBinding, t: Transition): FlowInstance {
     const now = this.d.clock();
-    const inst: FlowInstance = {
-      _id: id,
-      workspaceId: ws,
+    return {
+      _id: `${b._id}:${t._id}`,
+      workspaceId: t.workspaceId,
       flowId: b.flowId,
       contactId: t.contactId,
       bindingId: b._id,
@@ -79,18 +96,38 @@ export class FlowStarter {
         },
       ],
     };
+  }
+
+  /** Inserts pending instances in one write and moves them on; a refused one is a redelivery or a taken slot. */
+  private async record(fresh: { inst: FlowInstance; binding: FlowBinding }[]): Promise<void> {
+    if (fresh.length === 0) return;
+    let refused = new Set<number>();
     try {
-      await this.d.c.instances.insertOne(inst);
+      await this.d.c.instances.insertMany(
+        fresh.map((f) => f.inst),
+        { ordered: false },
+      );
     } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
+      refused = refusedAsDuplicates(err);
+    }
+    for (const [i, { inst, binding }] of fresh.entries()) {
+      if (!refused.has(i)) {
+        this.d.kick(inst.workspaceId, inst._id);
+        continue;
+      }
       // This transition's own instance (a redelivery): make sure it moves on. Otherwise another
       // instance of the flow is open for the contact, and this entry starts nothing.
-      const mine = await this.d.c.instances.findOne({ _id: id, workspaceId: ws }, { projection: { _id: 1 } });
-      if (mine) this.d.kick(ws, id);
-      else this.d.log.debug({ binding: b._id, contactId: t.contactId }, 'flows: already open, not started');
-      return;
+      const mine = await this.d.c.instances.findOne(
+        { _id: inst._id, workspaceId: inst.workspaceId },
+        { projection: { _id: 1 } },
+      );
+      if (mine) this.d.kick(inst.workspaceId, inst._id);
+      else
+        this.d.log.debug(
+          { binding: binding._id, contactId: inst.contactId },
+          'flows: already open, not started',
+        );
     }
-    this.d.kick(ws, id);
   }
 
   /**
@@ -150,6 +187,69 @@ export class FlowStarter {
     return { ...inst, status: 'running', dwellUntil: null, nextWakeAt: now, lockUntil, updatedAt: now };
   }
 
+  /**
+   * `admit` for many pending instances of one workspace: one read of their re-entry records, one
+   * write admitting every one the policy lets run (a per-batch token proves which writes applied,
+   * since bulk results do not say per item), one write counting the starts. Dwells and refusals
+   * go through the one-by-one path. Returns the instances admitted and leased for their first step.
+   */
+  async admitMany(insts: FlowInstance[], bindings: FlowBinding[], leaseMs: number): Promise<FlowInstance[]> {
+    const pending = insts.filter((i) => i.status === 'pending');
+    if (pending.length === 0) return [];
+    const now = this.d.clock();
+    const entries = await this.d.c.entries
+      .find({ _id: { $in: pending.map((i) => entryId(i.workspaceId, i.flowId, i.contactId)) } })
+      .toArray();
+    const prior = new Map(entries.map((e) => [e._id, e]));
+    const runnable: FlowInstance[] = [];
+    const singles: FlowInstance[] = [];
+    for (const inst of pending) {
+      const binding = bindings.find((b) => b._id === inst.bindingId);
+      const e = prior.get(entryId(inst.workspaceId, inst.flowId, inst.contactId));
+      const decision = binding
+        ? mayStart(
+            binding.reentry,
+            { running: false, started: e?.started ?? 0, lastStartedAt: e ? e.lastStartedAt.getTime() : null },
+            now.getTime(),
+          )
+        : null;
+      if (binding && decision?.start && Math.round(binding.dwellMs * this.d.timeScale) === 0)
+        runnable.push(inst);
+      else {
+        // Refused or dwelling: rare, one by one.
+        const one = await this.admit(inst, binding, leaseMs);
+        if (one) singles.push(one);
+      }
+    }
+    if (runnable.length === 0) return singles;
+    const token = randomUUID();
+    const lockUntil = new Date(Date.now() + leaseMs);
+    const set = {
+      status: 'running' as const,
+      dwellUntil: null,
+      nextWakeAt: now,
+      lockUntil,
+      leaseBy: token,
+      updatedAt: now,
+    };
+    const r = await this.d.c.instances.bulkWrite(
+      runnable.map((inst) => ({
+        updateOne: { filter: { _id: inst._id, rev: 0, status: 'pending' as const }, update: { $set: set } },
+      })),
+      { ordered: false },
+    );
+    let admitted = runnable;
+    if (r.modifiedCount < runnable.length) {
+      const ours = await this.d.c.instances
+        .find({ _id: { $in: runnable.map((i) => i._id) }, leaseBy: token }, { projection: { _id: 1 } })
+        .toArray();
+      const mine = new Set(ours.map((o) => o._id));
+      admitted = runnable.filter((i) => mine.has(i._id));
+    }
+    await recordStarts(this.d.c, admitted, now);
+    return [...admitted.map((inst) => ({ ...inst, ...set })), ...singles];
+  }
+
   /** Not admitted: closed as `skipped`, with the reason in its history (explain shows it). */
   private async close(inst: FlowInstance, reason: string): Promise<void> {
     const now = this.d.clock();
@@ -167,6 +267,29 @@ export class FlowStarter {
         $push: { history: { at: now, kind: 'skipped', detail: reason } },
       },
     );
+  }
+}
+
+/** `recordStart` for many instances in one write; a first-upsert race is redone one by one. */
+async function recordStarts(c: FlowCollections, insts: FlowInstance[], at: Date): Promise<void> {
+  if (insts.length === 0) return;
+  try {
+    await c.entries.bulkWrite(
+      insts.map((inst) => ({
+        updateOne: {
+          filter: { _id: entryId(inst.workspaceId, inst.flowId, inst.contactId) },
+          update: {
+            $inc: { started: 1 },
+            $max: { lastStartedAt: at },
+            $setOnInsert: { workspaceId: inst.workspaceId },
+          },
+          upsert: true,
+        },
+      })),
+      { ordered: false },
+    );
+  } catch (err) {
+    for (const i of refusedAsDuplicates(err)) await recordStart(c, insts[i]!, at);
   }
 }
 

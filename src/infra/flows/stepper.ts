@@ -7,16 +7,25 @@
  * A crash anywhere is replayed from the last persisted revision: effects already recorded are not
  * repeated, and timer jobs from the lost attempt find the revision moved on and do nothing.
  */
+import { randomUUID } from 'node:crypto';
+import type { AnyBulkWriteOperation, Filter, UpdateFilter } from 'mongodb';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { flowById, isEffect, zoneOrUtc, type FlowContext, type FlowFacts } from '../../../flows';
 import type { Contact } from '../../domain/contacts/types';
 import type { Logger } from '../logger';
-import type { EffectRunner } from './effects';
+import type { EffectCall, EffectResult, EffectRunner } from './effects';
 import type { FlowCollections, FlowInstance, HistoryEntry, PendingTimer } from './store';
+
+export interface Facts {
+  contact: Contact;
+  segmentNames: string[];
+}
 
 export interface FactsSource {
   /** The contact and the names of its segments; null when the contact no longer exists. */
-  load(ws: string, contactId: string): Promise<{ contact: Contact; segmentNames: string[] } | null>;
+  load(ws: string, contactId: string): Promise<Facts | null>;
+  /** The same for many contacts of one workspace (contact id → facts; absent when deleted). */
+  loadMany(ws: string, contactIds: string[]): Promise<Map<string, Facts>>;
 }
 
 export interface WakeJobData {
@@ -43,6 +52,20 @@ export interface StepperDeps {
 }
 
 export type StepResult = 'stepped' | 'stale' | 'busy' | 'gone';
+
+/** First steps whose effect records are written together (and so may turn `unknown` together). */
+const EFFECT_WAVE = 32;
+
+/** A step computed, before its actions are carried out. */
+interface Step {
+  inst: FlowInstance;
+  contact: Contact;
+  timer: PendingTimer | null;
+  snap: AnyMachineSnapshot;
+  actions: { type: string; params?: unknown }[];
+}
+
+type RunEffect = (call: EffectCall) => Promise<EffectResult>;
 
 interface RaiseParams {
   event: { type: string };
@@ -73,11 +96,6 @@ export class FlowStepper {
     return this.step(ws, instanceId, firstStep);
   }
 
-  /** The first step of an instance its admission has just leased to this process. */
-  startLeased(inst: FlowInstance): Promise<StepResult> {
-    return this.run(inst, firstStep);
-  }
-
   /** Delivers a timer's event, if the instance is still at the revision that scheduled it. */
   wake(data: WakeJobData): Promise<StepResult> {
     return this.step(data.workspaceId, data.instanceId, (inst) => {
@@ -95,30 +113,131 @@ export class FlowStepper {
     return inst === 'busy' || inst === 'gone' ? inst : this.run(inst, pick);
   }
 
+  /** The first steps of instances their admission has just leased to this process, in bulk. */
+  startMany(insts: FlowInstance[]): Promise<void> {
+    return this.stepMany(insts, firstStep);
+  }
+
+  /**
+   * Delivers many due timers of one workspace at once: one read, one claim of every instance
+   * still at the revision that scheduled its timer and not leased (a per-batch token proves which
+   * claims applied), then the steps in bulk. One busy or moved on is left to whoever holds it.
+   */
+  async wakeMany(ws: string, due: WakeJobData[]): Promise<void> {
+    if (due.length === 0) return;
+    const read = await this.d.c.instances
+      .find({ _id: { $in: due.map((d) => d.instanceId) }, workspaceId: ws, status: 'running' })
+      .toArray();
+    const real = Date.now();
+    const byId = new Map(due.map((d) => [d.instanceId, d]));
+    const free = read.filter(
+      (i) => !(i.lockUntil && i.lockUntil.getTime() > real) && i.rev === byId.get(i._id)?.rev,
+    );
+    if (free.length === 0) return;
+    const token = randomUUID();
+    const lockUntil = new Date(real + this.d.lockMs);
+    const r = await this.d.c.instances.bulkWrite(
+      free.map((i) => ({
+        updateOne: {
+          filter: { _id: i._id, rev: i.rev, lockUntil: i.lockUntil ?? null },
+          update: { $set: { lockUntil, leaseBy: token } },
+        },
+      })),
+      { ordered: false },
+    );
+    let claimed = free;
+    if (r.modifiedCount < free.length) {
+      const ours = await this.d.c.instances
+        .find({ _id: { $in: free.map((i) => i._id) }, leaseBy: token }, { projection: { _id: 1 } })
+        .toArray();
+      const mine = new Set(ours.map((o) => o._id));
+      claimed = free.filter((i) => mine.has(i._id));
+    }
+    await this.stepMany(
+      claimed.map((i) => ({ ...i, lockUntil })),
+      (inst) => inst.timers.find((t) => t.sendId === byId.get(inst._id)?.sendId) ?? false,
+    );
+  }
+
+  /**
+   * Steps of many leased instances of one workspace, in bulk: one read of the contacts, the
+   * effect records begun and finished per wave of EFFECT_WAVE, one write of the outcomes. Each
+   * step's effects still run in its own order.
+   */
+  private async stepMany(
+    insts: FlowInstance[],
+    pick: (inst: FlowInstance) => PendingTimer | null | false,
+  ): Promise<void> {
+    const ws = insts[0]?.workspaceId;
+    if (ws === undefined) return;
+    const facts = await this.d.facts.loadMany(
+      ws,
+      insts.map((i) => i.contactId),
+    );
+    const steps: Step[] = [];
+    for (const inst of insts) {
+      const timer = pick(inst);
+      if (timer === false) {
+        await this.release(inst);
+        continue;
+      }
+      const step = this.compute(inst, facts.get(inst.contactId) ?? null, timer);
+      if (typeof step === 'string') await this.close(inst, 'failed', step);
+      else steps.push(step);
+    }
+    const writes: AnyBulkWriteOperation<FlowInstance>[] = [];
+    for (let i = 0; i < steps.length; i += EFFECT_WAVE) {
+      const wave = steps.slice(i, i + EFFECT_WAVE);
+      const begun = await this.d.effects.begin(wave.flatMap((st) => this.effectCalls(st)));
+      const done: { key: string; result: EffectResult }[] = [];
+      const perform: RunEffect = async (call) => {
+        if (!begun.has(call.key)) return this.d.effects.run(call);
+        const result = await this.d.effects.perform(call);
+        done.push({ key: call.key, result });
+        return result;
+      };
+      const outs = await Promise.all(wave.map((st) => this.carryOut(st, perform)));
+      await this.d.effects.finishMany(done);
+      wave.forEach((st, k) =>
+        writes.push({ updateOne: this.persistOp(st, outs[k]!.timers, outs[k]!.history) }),
+      );
+    }
+    if (writes.length > 0) await this.d.c.instances.bulkWrite(writes, { ordered: false });
+  }
+
   /** One step of an instance this process holds the lease of. */
   private async run(
     inst: FlowInstance,
     pick: (inst: FlowInstance) => PendingTimer | null | false,
   ): Promise<StepResult> {
-    const ws = inst.workspaceId;
-    const now = this.d.clock();
     const timer = pick(inst);
     if (timer === false) {
       await this.release(inst);
       return 'stale';
     }
-    const flow = flowById(inst.flowId);
-    const loaded = await this.d.facts.load(ws, inst.contactId);
-    if (!flow || !loaded) {
-      await this.close(
-        inst,
-        'failed',
-        !flow ? `flow ${inst.flowId} no longer exists` : 'the contact was deleted',
-      );
+    const step = this.compute(inst, await this.d.facts.load(inst.workspaceId, inst.contactId), timer);
+    if (typeof step === 'string') {
+      await this.close(inst, 'failed', step);
       return 'stepped';
     }
+    const { timers, history } = await this.carryOut(step, (call) => this.d.effects.run(call));
+    const op = this.persistOp(step, timers, history);
+    const res = await this.d.c.instances.updateOne(op.filter, op.update);
+    if (res.matchedCount === 0) {
+      // Stopped or cancelled meanwhile: the timers this step scheduled must not fire.
+      await this.d.timers.cancel(timers.filter((t) => !inst.timers.includes(t)).map((t) => t.jobId));
+      return 'stale';
+    }
+    return 'stepped';
+  }
+
+  /** The next snapshot and its actions (XState's pure transition), or why the step cannot run. */
+  private compute(inst: FlowInstance, loaded: Facts | null, timer: PendingTimer | null): Step | string {
+    const flow = flowById(inst.flowId);
+    if (!flow) return `flow ${inst.flowId} no longer exists`;
+    if (!loaded) return 'the contact was deleted';
     const facts: FlowFacts = {
-      now: now.getTime(),
+      now: this.d.clock().getTime(),
       timezone: zoneOrUtc(loaded.contact.custom?.timezone),
       segments: loaded.segmentNames,
       contact: { ...loaded.contact },
@@ -133,25 +252,43 @@ export class FlowStepper {
       const [fresh] = transition(m, restored, { type: 'flow.facts', facts });
       [snap, actions] = transition(m, fresh, { type: timer.eventType });
     }
+    return { inst, contact: loaded.contact, timer, snap, actions };
+  }
+
+  private effectCall(st: Step, i: number, a: { type: string; params?: unknown }): EffectCall {
+    return {
+      key: `${st.inst._id}:${st.inst.rev}:${i}`,
+      workspaceId: st.inst.workspaceId,
+      instanceId: st.inst._id,
+      flowId: st.inst.flowId,
+      contact: st.contact,
+      action: a.type as EffectCall['action'],
+      params: a.params as never,
+    };
+  }
+
+  private effectCalls(st: Step): EffectCall[] {
+    return st.actions.flatMap((a, i) => (isEffect(a.type) ? [this.effectCall(st, i, a)] : []));
+  }
+
+  /** A step's actions in order: effects (through `effect`), delayed raises as timers, cancels. */
+  private async carryOut(
+    st: Step,
+    effect: RunEffect,
+  ): Promise<{ timers: PendingTimer[]; history: HistoryEntry[] }> {
+    const { inst } = st;
+    const now = this.d.clock();
     const history: HistoryEntry[] = [];
-    const timers = inst.timers.filter((t) => t !== timer);
-    for (const [i, a] of actions.entries()) {
+    const timers = inst.timers.filter((t) => t !== st.timer);
+    for (const [i, a] of st.actions.entries()) {
       if (isEffect(a.type)) {
-        const r = await this.d.effects.run({
-          key: `${inst._id}:${inst.rev}:${i}`,
-          workspaceId: ws,
-          instanceId: inst._id,
-          flowId: inst.flowId,
-          contact: loaded.contact,
-          action: a.type,
-          params: a.params as never,
-        });
+        const r = await effect(this.effectCall(st, i, a));
         history.push({ at: this.d.clock(), kind: a.type, detail: r.detail, outcome: r.outcome });
       } else if (a.type === 'xstate.raise' && (a.params as RaiseParams).delay !== undefined) {
         const p = a.params as RaiseParams;
         // Agenda runs on real time (the flow clock may be simulated in tests).
         const dueAt = new Date(Date.now() + (p.delay ?? 0));
-        const data = { workspaceId: ws, instanceId: inst._id, sendId: p.id, rev: inst.rev + 1 };
+        const data = { workspaceId: inst.workspaceId, instanceId: inst._id, sendId: p.id, rev: inst.rev + 1 };
         timers.push({
           sendId: p.id,
           eventType: p.event.type,
@@ -165,7 +302,7 @@ export class FlowStepper {
         timers.splice(0, timers.length, ...timers.filter((t) => t.sendId !== sendId));
       }
     }
-    return this.persist(inst, snap, timers, history);
+    return { timers, history };
   }
 
   /**
@@ -186,21 +323,22 @@ export class FlowStepper {
     return res.modifiedCount === 1 ? { ...inst, lockUntil: until } : 'busy';
   }
 
-  private async persist(
-    inst: FlowInstance,
-    snap: AnyMachineSnapshot,
+  /** The compare-and-set write of a step's outcome (the revision it read; every change bumps it). */
+  private persistOp(
+    st: Step,
     timers: PendingTimer[],
     history: HistoryEntry[],
-  ): Promise<StepResult> {
+  ): { filter: Filter<FlowInstance>; update: UpdateFilter<FlowInstance> } {
+    const { inst, snap } = st;
     const now = this.d.clock();
     const done = snap.status === 'done';
     if (done) history.push({ at: now, kind: 'done', detail: `finished in ${JSON.stringify(snap.value)}` });
     // Facts about the contact are refreshed on every step: never stored.
     const ctx = snap.context as FlowContext;
     const stored = { ...snap, context: { ...ctx, facts: { ...ctx.facts, contact: undefined } } };
-    const res = await this.d.c.instances.updateOne(
-      { _id: inst._id, rev: inst.rev }, // every status change bumps rev
-      {
+    return {
+      filter: { _id: inst._id, rev: inst.rev },
+      update: {
         $set: {
           snapshot: JSON.stringify(stored),
           state: typeof snap.value === 'string' ? snap.value : JSON.stringify(snap.value),
@@ -214,13 +352,7 @@ export class FlowStepper {
         },
         $push: { history: { $each: history } },
       },
-    );
-    if (res.matchedCount === 0) {
-      // Stopped or cancelled meanwhile: the timers this step scheduled must not fire.
-      await this.d.timers.cancel(timers.filter((t) => !inst.timers.includes(t)).map((t) => t.jobId));
-      return 'stale';
-    }
-    return 'stepped';
+    };
   }
 
   private async release(inst: FlowInstance): Promise<void> {

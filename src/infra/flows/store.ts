@@ -61,6 +61,8 @@ export interface FlowInstance {
   dwellUntil: Date | null;
   /** Step lease: one process steps an instance at a time (`{_id, rev, lockUntil}` is unique: claims hit it). */
   lockUntil: Date | null;
+  /** The batch admission that leased it (proves which of a bulk write's updates applied). */
+  leaseBy?: string;
   startedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;

@@ -18,6 +18,8 @@ import { isDuplicateKey } from '../repos/mongoErrors';
 import type { MembershipCollections } from './store';
 
 export type TransitionHandler = (t: Transition) => Promise<void>;
+/** Takes a whole batch at once (in position order): for subscribers that write in bulk. */
+export type BatchHandler = (ts: Transition[]) => Promise<void>;
 
 interface CursorDoc {
   _id: string;
@@ -30,6 +32,7 @@ const LEASE_MS = 15_000;
 
 export class Dispatcher {
   private readonly handlers: { name: string; fn: TransitionHandler }[] = [];
+  private readonly batchHandlers: { name: string; fn: BatchHandler }[] = [];
   private readonly cursors: Collection<CursorDoc>;
   private readonly me = randomUUID();
   private gap: { position: number; since: number } | undefined;
@@ -45,6 +48,11 @@ export class Dispatcher {
 
   subscribe(name: string, fn: TransitionHandler): void {
     this.handlers.push({ name, fn });
+  }
+
+  /** A subscriber that takes each batch at once; a failure redelivers the whole batch. */
+  subscribeBatch(name: string, fn: BatchHandler): void {
+    this.batchHandlers.push({ name, fn });
   }
 
   /** Gives the lease up, so another process takes over at once instead of after it expires. */
@@ -70,9 +78,18 @@ export class Dispatcher {
       .sort({ position: 1 })
       .limit(this.opts.batch ?? 200)
       .toArray();
+    const ready = this.deliverable(batch, cursor);
     try {
-      for (const t of batch) {
-        if (t.position !== pos + 1 && !this.gapExpired(pos + 1)) break;
+      for (const h of this.batchHandlers) {
+        try {
+          if (ready.length > 0) await h.fn(ready);
+        } catch (err) {
+          // Leave the cursor where it is: the whole batch is delivered again on the next tick.
+          this.log.error({ err, subscriber: h.name }, 'dispatcher: batch subscriber failed');
+          return 0;
+        }
+      }
+      for (const t of ready) {
         for (const h of this.handlers) {
           try {
             await h.fn(t);
@@ -90,6 +107,18 @@ export class Dispatcher {
       if (pos > cursor)
         await this.cursors.updateOne({ _id: this.cursorId, owner: this.me }, { $set: { position: pos } });
     }
+  }
+
+  /** The batch's prefix that may go out now: contiguous positions, or past a gap waited out. */
+  private deliverable(batch: Transition[], cursor: number): Transition[] {
+    const ready: Transition[] = [];
+    let pos = cursor;
+    for (const t of batch) {
+      if (t.position !== pos + 1 && !this.gapExpired(pos + 1)) break;
+      ready.push(t);
+      pos = t.position;
+    }
+    return ready;
   }
 
   private get cursorId(): string {

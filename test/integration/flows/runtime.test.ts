@@ -1,7 +1,8 @@
 /**
  * The workflow runtime on a real database with real Agenda timers: re-entry policies and dwell
  * as a table, one instance per transition and per (flow, contact) under redelivery and races,
- * timers coalesced into shared tick jobs (and still run when a tick is lost), cancellation
+ * timers coalesced into shared tick jobs (and still run when a tick is lost), a dispatcher batch
+ * started in bulk (policy, deleted contact and a same-batch exit still apply per instance), cancellation
  * removing the timer, and a step whose effect ran but whose record did not
  * complete (a crash in between) coming back as `unknown`, never sent again.
  */
@@ -10,6 +11,7 @@ import { FlowHarness, WS } from '../../support/flowHarness';
 import { eventually } from '../../support/flowWait';
 import pino from 'pino';
 import { agendaTimers, FLOW_TICK_JOB, TICK_MS } from '../../../src/infra/flows/jobs';
+import { entryId } from '../../../src/infra/flows/store';
 
 const DAY = 86_400_000;
 // 1 day of flow time → 40 ms.
@@ -217,4 +219,57 @@ test('an effect whose record never completed (crash between send and record) is 
   const inst = (await h.instancesOf('x1'))[0]!;
   expect(inst.status).toBe('done');
   expect(inst.history.map((e) => e.outcome ?? e.kind)).toEqual(['unknown', 'done', 'done']);
+});
+
+test('a dispatcher batch: an exit after an entry in the same batch stops the instance that entry started', async () => {
+  const seg = h.addSegment('Same batch');
+  await h.bind('welcome', seg, { reentry: { kind: 'every' }, stopOnExit: true });
+  h.addContact('sb1');
+  const enter = h.transition('sb1', seg, 'entered');
+  const exit = h.transition('sb1', seg, 'exited');
+  await h.runtime.starter.onTransitions([enter, exit]);
+  await h.runtime.idle();
+  const [inst, ...more] = await h.instancesOf('sb1');
+  expect(more).toHaveLength(0);
+  expect(inst?.status).toBe('cancelled');
+  expect(h.sent.filter((s) => s.contactId === 'sb1')).toHaveLength(0);
+});
+
+test('300 entries in one batch: admitted and started together, each once; the policy and a deleted contact still apply per instance', async () => {
+  const seg = h.addSegment('Bulk start');
+  const binding = await h.bind('welcome', seg, { reentry: { kind: 'once' } });
+  const ids = Array.from({ length: 300 }, (_, i) => `bulk${i}`);
+  for (const id of ids) h.addContact(id);
+  // Ten already had the flow once; one contact is deleted before its first step.
+  await h.runtime.c.entries.insertMany(
+    ids.slice(0, 10).map((id) => ({
+      _id: entryId(WS, 'welcome', id),
+      workspaceId: WS,
+      started: 1,
+      lastStartedAt: new Date(),
+    })),
+  );
+  const ts = ids.map((id) => h.transition(id, seg, 'entered'));
+  h.contacts.delete('bulk299');
+  await h.runtime.starter.onTransitions(ts);
+  await h.runtime.idle();
+  const insts = await h.runtime.c.instances.find({ workspaceId: WS, bindingId: binding._id }).toArray();
+  const by = (s: string) => insts.filter((i) => i.status === s).map((i) => i.contactId);
+  expect(insts).toHaveLength(300);
+  expect(by('skipped').sort()).toEqual(ids.slice(0, 10).sort());
+  expect(by('failed')).toEqual(['bulk299']);
+  expect([...by('running'), ...by('done')]).toHaveLength(289); // (1 day is 40 ms here: some finished)
+  const first = h.sent.filter((s) => s.text.startsWith('welcome-1') && s.contactId.startsWith('bulk'));
+  expect(first).toHaveLength(289);
+  expect(new Set(first.map((s) => s.contactId)).size).toBe(289);
+  const steps = (
+    await h.runtime.c.steps.find({ instanceId: { $in: insts.map((i) => i._id) } }).toArray()
+  ).filter((s) => s._id.endsWith(':0:0')); // the first steps' records
+  expect(steps).toHaveLength(289);
+  expect(steps.every((s) => s.status === 'sent')).toBe(true);
+  const entries = await h.runtime.c.entries
+    .find({ _id: { $in: ids.map((id) => entryId(WS, 'welcome', id)) } })
+    .toArray();
+  // 10 before + 290 admitted now (the deleted contact's start is counted at admission, then fails).
+  expect(entries.filter((e) => e.started === 1)).toHaveLength(300);
 });

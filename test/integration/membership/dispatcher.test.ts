@@ -84,3 +84,34 @@ test('a stopped dispatcher hands its lease over at once', async () => {
   expect(await b.dispatchOnce()).toBe(1);
   expect(seen).toEqual([1000]);
 });
+
+test('a batch subscriber gets each ready batch at once, before the per-transition ones; a failure redelivers the whole batch', async () => {
+  const log = pino({ level: 'silent' });
+  const d = new Dispatcher(f.t.db, f.membership.collections, log, { name: 'batches', gapGraceMs: 0 });
+  await d.dispatchOnce(); // past what the other tests left
+  const start = await d.position();
+  await f.membership.collections.transitions.insertMany([1, 2, 3].map((i) => record(start + i)));
+  const batches: number[][] = [];
+  const single: number[] = [];
+  let fail = true;
+  d.subscribeBatch('bulk', async (ts) => {
+    batches.push(ts.map((t) => t.position - start));
+    if (fail) {
+      fail = false;
+      throw new Error('bulk subscriber down');
+    }
+  });
+  d.subscribe('one', async (t) => {
+    single.push(t.position - start);
+  });
+  expect(await d.dispatchOnce()).toBe(0); // the batch failed: nothing delivered, cursor unmoved
+  expect(await d.position()).toBe(start);
+  expect(single).toEqual([]);
+  expect(await d.dispatchOnce()).toBe(3);
+  expect(batches).toEqual([
+    [1, 2, 3],
+    [1, 2, 3],
+  ]);
+  expect(single).toEqual([1, 2, 3]);
+  expect(await d.position()).toBe(start + 3);
+});
