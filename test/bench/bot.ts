@@ -16,6 +16,7 @@ import { provideDatabase } from '../../src/infra/db/chain';
 import { Membership } from '../../src/infra/membership';
 import { ensureContactIndexes } from '../../src/infra/repos/contactKeys';
 import { SegmentRepo } from '../../src/infra/repos/segments';
+import { echoFloor } from './botFloor';
 import { greetingTemplates, reportRun } from './botReport';
 import { runPaired, SCRIPT, type Mode } from './botTurns';
 import { prepareUsers, type BenchUser } from './botUsers';
@@ -78,7 +79,13 @@ export async function benchBot(log: (line: string) => void, opts: BenchOptions):
       `  greeting template per user who talked (after the run): ${await greetingTemplates(db, apps[0]!, WS, ran)}`,
     );
     const asked = { users: users.length, turns: users.length * SCRIPT.length };
-    return reportRun(run, asked, BUDGET_MS, log);
+    const ok = reportRun(run, asked, BUDGET_MS, log);
+    const floor = await echoFloor(channel, concurrency);
+    log(
+      `floor, same run: an echo bot with no database on the same HTTP path, ${concurrency} in flight: ` +
+        `${fmt(floor.turnsPerSecond)} turns/s, p50 ${ms(floor.latency.p50)}, p99 ${ms(floor.latency.p99)}`,
+    );
+    return ok;
   } finally {
     for (const app of apps) await app.stop().catch(() => undefined);
     await channel.close();
