@@ -53,8 +53,12 @@ export interface StepperDeps {
 
 export type StepResult = 'stepped' | 'stale' | 'busy' | 'gone';
 
-/** First steps whose effect records are written together (and so may turn `unknown` together). */
-const EFFECT_WAVE = 32;
+/**
+ * Steps whose effect records are written together (and so may turn `unknown` together) and whose
+ * effects run at once: with two start workers and the timer pass, at most 48 messages are in
+ * flight to the channel, about what the in-process pool of 16 plus Agenda's wakes allowed.
+ */
+const EFFECT_WAVE = 16;
 
 /** A step computed, before its actions are carried out. */
 interface Step {
