@@ -4,7 +4,8 @@
  * 1 day scaled to DAY_SCALED_MS); measured: transition → instance started (first message sent,
  * snapshot persisted) and a timer's due instant → its step ran (the second message). Side by
  * side, the same work as plain Agenda jobs (one per contact, no XState, no step records). The
- * effect ports record instead of sending (the bot is not what is measured).
+ * effect ports record instead of sending (the bot is not what is measured). Last, the floor: the
+ * same starts' database writes in bulk with no runtime (flowsFloor.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +20,7 @@ import { FlowHarness, WS } from '../support/flowHarness';
 import type { BenchOptions } from './index';
 import { fmt, line, ms, summarize, type Summary } from './stats';
 import { dropAndClose } from './benchApp';
+import { flowWriteFloor } from './flowsFloor';
 
 const DAY = 86_400_000;
 const DAY_SCALED_MS = 30_000;
@@ -149,6 +151,7 @@ export async function benchFlows(log: (line: string) => void, opts: BenchOptions
   const names = [
     `bench_flows_${randomBytes(4).toString('hex')}`,
     `bench_plain_${randomBytes(4).toString('hex')}`,
+    `bench_floor_${randomBytes(4).toString('hex')}`,
   ];
   try {
     const f = await flowsRound(client.db(names[0]), n);
@@ -161,6 +164,12 @@ export async function benchFlows(log: (line: string) => void, opts: BenchOptions
     log(`  timer due → job ran:           ${line(p.timer)}`);
     log(
       `ratio p99 (flows / plain): started ${(f.started.p99 / p.started.p99).toFixed(2)}x, timer ${(f.timer.p99 / p.timer.p99).toFixed(2)}x`,
+    );
+    const w = await flowWriteFloor(client.db(names[2]), n);
+    log(
+      `floor, same run: the writes starting ${fmt(n)} instances needs, in bulk with no runtime: ${ms(w.total)} ` +
+        `(instances inserted ${ms(w.insert)}, admitted ${ms(w.admit)}, starts counted ${ms(w.counts)}, ` +
+        `effect records ${ms(w.records)}, snapshots ${ms(w.snapshots)})`,
     );
     return f.started.n === n && f.timer.n === n;
   } finally {
