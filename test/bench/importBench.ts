@@ -17,6 +17,7 @@ import type { BenchOptions } from './index';
 import { createSegments } from './membershipSegments';
 import { fmt, ms } from './stats';
 import { dropAndClose, startBenchApp } from './benchApp';
+import { importWriteFloor } from './importFloor';
 
 const KEY = 'bench-import-key-0123456789';
 const CALL = 5_000;
@@ -40,6 +41,7 @@ export async function benchImport(log: (line: string) => void, opts: BenchOption
   const { projectRoot } = loadConfig({});
   const server = await startJavaServer({ projectRoot, cacheDir: `${projectRoot}/.cache`, heap: '2g' });
   const name = `bench_import_${randomBytes(4).toString('hex')}`;
+  const floorName = `${name}_floor`;
   const client = await MongoClient.connect(server.uri);
   const app = await startBenchApp(server.uri, name, { ADMIN_API_KEY: KEY });
   const post = async (path: string, body: unknown) => {
@@ -101,10 +103,17 @@ export async function benchImport(log: (line: string) => void, opts: BenchOption
     log(
       `import vs one at a time: ${(overall / before).toFixed(1)}× (empty), ${(overall / after).toFixed(1)}× (at ${fmt(total)})`,
     );
+    const f = await importWriteFloor(client.db(name), client.db(floorName), 'i');
+    log(
+      `floor, same run: the import's own writes for its ${fmt(f.contacts)} contacts in bulk with no API, ` +
+        `no validation and no evaluation: ${fmt(f.perSecond)} contacts/s (contacts inserted ${ms(f.insertContacts)}, ` +
+        `${fmt(f.transitions)} transitions inserted ${ms(f.insertTransitions)}, outboxes released ${ms(f.release)}); ` +
+        `the import reached ${((100 * overall) / f.perSecond).toFixed(0)}% of it`,
+    );
     return overall >= 5_000;
   } finally {
     await app.stop();
-    await dropAndClose(client, name);
+    await dropAndClose(client, name, floorName);
     await server.stop();
   }
 }
