@@ -6,7 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Db } from 'mongodb';
-import { ensureFlowIndexes, entryId, flowCollections, type FlowInstance } from '../../src/infra/flows/store';
+import { pendingInstance } from '../../src/infra/flows/starter';
+import { ensureFlowIndexes, entryId, flowCollections } from '../../src/infra/flows/store';
 
 const CHUNK = 1000;
 const WS = 'floor';
@@ -34,28 +35,24 @@ export async function flowWriteFloor(db: Db, n: number): Promise<FlowFloor> {
     for (const chunk of chunks) await write(chunk);
     return performance.now() - t0;
   };
-  const instance = (id: string): FlowInstance => ({
-    _id: id,
-    workspaceId: WS,
-    flowId: 'welcome',
-    contactId: id.split(':')[1]!,
-    bindingId: 'floor-binding',
-    status: 'pending',
-    openSlot: 'open',
-    trigger: { transitionId: `${id}:t`, segmentId: 'seg', kind: 'entered', at: now },
-    snapshot: null,
-    state: null,
-    rev: 0,
-    timers: [],
-    nextWakeAt: now,
-    dwellUntil: null,
-    lockUntil: null,
-    startedAt: null,
-    createdAt: now,
-    updatedAt: now,
-    endedAt: null,
-    history: [{ at: now, kind: 'triggered', detail: 'entered "Floor" (transition t, cause contact)' }],
-  });
+  // The runtime's own pending instance, so the floor writes the same documents.
+  const binding = { _id: 'floor-binding', flowId: 'welcome', segmentName: 'Floor' };
+  const instance = (id: string) =>
+    pendingInstance(
+      binding,
+      {
+        _id: `${id.split(':')[1]!}:1`,
+        workspaceId: WS,
+        contactId: id.split(':')[1]!,
+        segmentId: 'seg',
+        kind: 'entered',
+        at: now,
+        cause: 'contact',
+        seq: 1,
+        position: 1,
+      },
+      now,
+    );
   const snapshot = JSON.stringify({
     status: 'active',
     value: 'wait1',

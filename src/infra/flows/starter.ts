@@ -6,13 +6,12 @@
  * The instance id is binding + transition id, so a redelivered transition is a no-op, and the
  * `openSlot` unique index keeps one open (pending, dwelling or running) instance per (flow, contact).
  */
-import { randomUUID } from 'node:crypto';
 import { mayStart } from '../../../flows/policy';
 import type { Transition } from '../../domain/membership/transitions';
 import type { Logger } from '../logger';
 import { isDuplicateKey, refusedAsDuplicates } from '../repos/mongoErrors';
 import { bindsSegment, type BindingRepo } from './bindings';
-import { entryId, type FlowBinding, type FlowCollections, type FlowInstance } from './store';
+import { entryId, leaseMany, type FlowBinding, type FlowCollections, type FlowInstance } from './store';
 
 export interface StarterDeps {
   c: FlowCollections;
@@ -54,7 +53,8 @@ export class FlowStarter {
         fresh = [];
       }
       for (const b of stops) await this.stopFor(b, t);
-      for (const b of mine) if (b.on === t.kind) fresh.push({ inst: this.pendingInstance(b, t), binding: b });
+      for (const b of mine)
+        if (b.on === t.kind) fresh.push({ inst: pendingInstance(b, t, this.d.clock()), binding: b });
     }
     await this.record(fresh);
   }
@@ -64,38 +64,6 @@ export class FlowStarter {
       .find({ workspaceId: t.workspaceId, flowId: b.flowId, contactId: t.contactId, openSlot: 'open' })
       .toArray();
     for (const inst of open) await this.d.stop(inst, `${t.kind} "${b.segmentName}" (transition ${t._id})`);
-  }
-
-  private pendingInstance(b: FlowBinding, t: Transition): FlowInstance {
-    const now = this.d.clock();
-    return {
-      _id: `${b._id}:${t._id}`,
-      workspaceId: t.workspaceId,
-      flowId: b.flowId,
-      contactId: t.contactId,
-      bindingId: b._id,
-      status: 'pending',
-      openSlot: 'open',
-      trigger: { transitionId: t._id, segmentId: t.segmentId, kind: t.kind, at: t.at },
-      snapshot: null,
-      state: null,
-      rev: 0,
-      timers: [],
-      nextWakeAt: now,
-      dwellUntil: null,
-      lockUntil: null,
-      startedAt: null,
-      createdAt: now,
-      updatedAt: now,
-      endedAt: null,
-      history: [
-        {
-          at: now,
-          kind: 'triggered',
-          detail: `${t.kind} "${b.segmentName}" at ${t.at.toISOString()} (transition ${t._id}, cause ${t.cause})`,
-        },
-      ],
-    };
   }
 
   /** Inserts pending instances in one write and moves them on; a refused one is a redelivery or a taken slot. */
@@ -222,30 +190,19 @@ export class FlowStarter {
       }
     }
     if (runnable.length === 0) return singles;
-    const token = randomUUID();
-    const lockUntil = new Date(Date.now() + leaseMs);
     const set = {
       status: 'running' as const,
       dwellUntil: null,
       nextWakeAt: now,
-      lockUntil,
-      leaseBy: token,
+      lockUntil: new Date(Date.now() + leaseMs),
       updatedAt: now,
     };
-    const r = await this.d.c.instances.bulkWrite(
-      runnable.map((inst) => ({
-        updateOne: { filter: { _id: inst._id, rev: 0, status: 'pending' as const }, update: { $set: set } },
-      })),
-      { ordered: false },
+    const admitted = await leaseMany(
+      this.d.c.instances,
+      runnable,
+      (inst) => ({ _id: inst._id, rev: 0, status: 'pending' }),
+      set,
     );
-    let admitted = runnable;
-    if (r.modifiedCount < runnable.length) {
-      const ours = await this.d.c.instances
-        .find({ _id: { $in: runnable.map((i) => i._id) }, leaseBy: token }, { projection: { _id: 1 } })
-        .toArray();
-      const mine = new Set(ours.map((o) => o._id));
-      admitted = runnable.filter((i) => mine.has(i._id));
-    }
     await recordStarts(this.d.c, admitted, now);
     return [...admitted.map((inst) => ({ ...inst, ...set })), ...singles];
   }
@@ -268,6 +225,42 @@ export class FlowStarter {
       },
     );
   }
+}
+
+/** The `pending` instance a transition starts for a binding (id = binding + transition: a redelivery is a duplicate). */
+export function pendingInstance(
+  b: Pick<FlowBinding, '_id' | 'flowId' | 'segmentName'>,
+  t: Transition,
+  now: Date,
+): FlowInstance {
+  return {
+    _id: `${b._id}:${t._id}`,
+    workspaceId: t.workspaceId,
+    flowId: b.flowId,
+    contactId: t.contactId,
+    bindingId: b._id,
+    status: 'pending',
+    openSlot: 'open',
+    trigger: { transitionId: t._id, segmentId: t.segmentId, kind: t.kind, at: t.at },
+    snapshot: null,
+    state: null,
+    rev: 0,
+    timers: [],
+    nextWakeAt: now,
+    dwellUntil: null,
+    lockUntil: null,
+    startedAt: null,
+    createdAt: now,
+    updatedAt: now,
+    endedAt: null,
+    history: [
+      {
+        at: now,
+        kind: 'triggered',
+        detail: `${t.kind} "${b.segmentName}" at ${t.at.toISOString()} (transition ${t._id}, cause ${t.cause})`,
+      },
+    ],
+  };
 }
 
 /** `recordStart` for many instances in one write; a first-upsert race is redone one by one. */

@@ -7,14 +7,19 @@
  * A crash anywhere is replayed from the last persisted revision: effects already recorded are not
  * repeated, and timer jobs from the lost attempt find the revision moved on and do nothing.
  */
-import { randomUUID } from 'node:crypto';
 import type { AnyBulkWriteOperation, Filter, UpdateFilter } from 'mongodb';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { flowById, isEffect, zoneOrUtc, type FlowContext, type FlowFacts } from '../../../flows';
 import type { Contact } from '../../domain/contacts/types';
 import type { Logger } from '../logger';
 import type { EffectCall, EffectResult, EffectRunner } from './effects';
-import type { FlowCollections, FlowInstance, HistoryEntry, PendingTimer } from './store';
+import {
+  leaseMany,
+  type FlowCollections,
+  type FlowInstance,
+  type HistoryEntry,
+  type PendingTimer,
+} from './store';
 
 export interface Facts {
   contact: Contact;
@@ -138,25 +143,13 @@ export class FlowStepper {
       (i) => !(i.lockUntil && i.lockUntil.getTime() > real) && i.rev === byId.get(i._id)?.rev,
     );
     if (free.length === 0) return;
-    const token = randomUUID();
     const lockUntil = new Date(real + this.d.lockMs);
-    const r = await this.d.c.instances.bulkWrite(
-      free.map((i) => ({
-        updateOne: {
-          filter: { _id: i._id, rev: i.rev, lockUntil: i.lockUntil ?? null },
-          update: { $set: { lockUntil, leaseBy: token } },
-        },
-      })),
-      { ordered: false },
+    const claimed = await leaseMany(
+      this.d.c.instances,
+      free,
+      (i) => ({ _id: i._id, rev: i.rev, lockUntil: i.lockUntil ?? null }),
+      { lockUntil },
     );
-    let claimed = free;
-    if (r.modifiedCount < free.length) {
-      const ours = await this.d.c.instances
-        .find({ _id: { $in: free.map((i) => i._id) }, leaseBy: token }, { projection: { _id: 1 } })
-        .toArray();
-      const mine = new Set(ours.map((o) => o._id));
-      claimed = free.filter((i) => mine.has(i._id));
-    }
     await this.stepMany(
       claimed.map((i) => ({ ...i, lockUntil })),
       (inst) => inst.timers.find((t) => t.sendId === byId.get(inst._id)?.sendId) ?? false,

@@ -7,7 +7,8 @@
  * - `flow_steps`: one record per effect, keyed by instance + revision + action index, written
  *   before the effect and completed after it: a crash in between leaves `started` → `unknown`.
  */
-import type { Collection, Db } from 'mongodb';
+import { randomUUID } from 'node:crypto';
+import type { Collection, Db, Filter } from 'mongodb';
 import type { BindingSpec } from '../../../flows';
 
 export interface FlowBinding extends BindingSpec {
@@ -132,4 +133,31 @@ export async function ensureFlowIndexes(c: FlowCollections): Promise<void> {
   // Timers: running instances with a timer due (flow.tick and recovery).
   await c.instances.createIndex({ status: 1, 'timers.dueAt': 1 });
   await c.steps.createIndex({ instanceId: 1, startedAt: 1 });
+}
+
+/**
+ * A compare-and-set on many instances in one unordered write (`filterOf` each, `set` on all),
+ * which also stamps a fresh `leaseBy` token: bulk results do not say which updates applied, the
+ * token on the document does, read back only when fewer applied. Returns those that applied.
+ */
+export async function leaseMany(
+  instances: Collection<FlowInstance>,
+  insts: FlowInstance[],
+  filterOf: (inst: FlowInstance) => Filter<FlowInstance>,
+  set: Partial<FlowInstance>,
+): Promise<FlowInstance[]> {
+  if (insts.length === 0) return [];
+  const token = randomUUID();
+  const r = await instances.bulkWrite(
+    insts.map((inst) => ({
+      updateOne: { filter: filterOf(inst), update: { $set: { ...set, leaseBy: token } } },
+    })),
+    { ordered: false },
+  );
+  if (r.modifiedCount === insts.length) return insts;
+  const ours = await instances
+    .find({ _id: { $in: insts.map((i) => i._id) }, leaseBy: token }, { projection: { _id: 1 } })
+    .toArray();
+  const mine = new Set(ours.map((o) => o._id));
+  return insts.filter((i) => mine.has(i._id));
 }
