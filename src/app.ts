@@ -13,6 +13,7 @@ import { createHandoff, type HandoffModule } from '../bot/handoff';
 import { setupDirectLine } from '../bot/directline';
 import type { BotProactiveSender } from '../bot/proactive';
 import type { Config } from './config';
+import { systemClock, type Clock } from './domain/ports/clock';
 import { provideDatabase, type ProvidedDatabase } from './infra/db/chain';
 import { closeServer, createHttpServer, listen } from './infra/http/server';
 import type { Logger } from './infra/logger';
@@ -62,6 +63,8 @@ export interface App {
 export interface AppHooks {
   /** The app cannot go on (its database child died): `main.ts` shuts the process down. */
   onFatal?: (why: string) => void;
+  /** Business time for every module (sweeper, rebuilds, schedules, reports); default the system clock. */
+  clock?: Clock;
 }
 
 export async function startApp(
@@ -70,6 +73,7 @@ export async function startApp(
   purpose: 'start' | 'test' = 'start',
   hooks: AppHooks = {},
 ): Promise<App> {
+  const clock = hooks.clock ?? systemClock;
   const provided = await provideDatabase(config, { purpose, log });
   // Without its database every request would fail after a timeout: say why, and let main exit.
   void provided.died?.then((why) => {
@@ -98,7 +102,7 @@ export async function startApp(
 
     const segmentRepo = new SegmentRepo(db);
     await segmentRepo.ensureIndexes();
-    const membership = new Membership(db, segmentRepo, log.child({ component: 'membership' }));
+    const membership = new Membership(db, segmentRepo, log.child({ component: 'membership' }), { clock });
     await membership.ensureIndexes();
     const reports = new Reports(db, segmentRepo, membership, {
       statsAges: config.reportStats,
@@ -113,6 +117,7 @@ export async function startApp(
       adminApiKey: config.adminApiKey,
       listener: membership.engine,
       bulkListener: membership.engine,
+      clock,
     });
     // Events left `pending` by a process that died between storing and applying them.
     const pendingEvents = startLoop(
@@ -124,7 +129,7 @@ export async function startApp(
     cleanups.push(() => pendingEvents.stop());
     const segments = new SegmentService({
       store: segmentRepo,
-      now: membership.clock,
+      now: clock,
       definitionChanged: (ws, id) => membership.rebuilder.request(ws, id),
     });
 
@@ -140,7 +145,7 @@ export async function startApp(
       lockMs: config.campaigns.lockMs,
       concurrency: config.campaigns.concurrency,
       log,
-      clock: membership.clock,
+      clock,
     });
     await campaigns.ensureIndexes();
 
@@ -165,6 +170,7 @@ export async function startApp(
           agenda: scheduler.agenda,
           timeoutMs: config.bot.handoffTimeoutMs,
           log,
+          clock,
           activity: core.activity,
         });
         const flowCommands = createFlowCommandHandler({
@@ -179,7 +185,7 @@ export async function startApp(
     });
     late.proactive = bot.proactive;
     bot.adapter.use(
-      campaignReplies((ws, id, at) => campaigns.recordReply(ws, id, at), membership.clock, log),
+      campaignReplies((ws, id, at) => campaigns.recordReply(ws, id, at), clock, log),
     );
     await handoff!.ensureIndexes();
     handoff!.defineJobs();

@@ -3,11 +3,15 @@
  * `stopTestApp` drops that database and shuts the app down.
  */
 import pino from 'pino';
-import { startApp, type App } from '../../src/app';
+import { startApp, type App, type AppHooks } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { testServerUri } from './db';
 
-export async function startTestApp(name: string, env: Record<string, string> = {}): Promise<App> {
+export async function startTestApp(
+  name: string,
+  env: Record<string, string> = {},
+  hooks: AppHooks = {},
+): Promise<App> {
   const config = loadConfig({
     MONGODB_URI: testServerUri(),
     DB_NAME: `e2e_${name}_${process.pid}`,
@@ -19,7 +23,7 @@ export async function startTestApp(name: string, env: Record<string, string> = {
     FLOWS_BUILT_IN: 'false',
     ...env,
   });
-  return startApp(config, pino({ level: 'silent' }), 'test');
+  return startApp(config, pino({ level: 'silent' }), 'test', hooks);
 }
 
 export async function stopTestApp(app: App): Promise<void> {

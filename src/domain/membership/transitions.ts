@@ -19,5 +19,5 @@ export interface Transition {
 /** A transition still inside its contact document (written atomically with the membership). */
 export type PendingTransition = Omit<Transition, '_id' | 'position'>;
 
-/** Clock: injectable so tests can move time; leases always use the real clock. */
-export type Clock = () => Date;
+/** The Clock port lives in ../ports/clock; re-exported for the modules that import it from here. */
+export type { Clock } from '../ports/clock';
