@@ -184,9 +184,7 @@ export async function startApp(
       },
     });
     late.proactive = bot.proactive;
-    bot.adapter.use(
-      campaignReplies((ws, id, at) => campaigns.recordReply(ws, id, at), clock, log),
-    );
+    bot.adapter.use(campaignReplies((ws, id, at) => campaigns.recordReply(ws, id, at), clock, log));
     await handoff!.ensureIndexes();
     handoff!.defineJobs();
     campaigns.defineJobs();
@@ -250,7 +248,9 @@ export async function startApp(
       );
       const purge = await setupDirectLine(server, {
         db,
-        authenticate: (key) => core.apiKeys.authenticate(key),
+        principal: (key) => core.apiKeys.principal(key),
+        isLive: (issuer) => core.apiKeys.isLive(issuer),
+        botWorkspaceId: config.bot.workspaceId,
         host: config.host,
         port: () => boundPort,
         log: log.child({ component: 'directline' }),
