@@ -6,8 +6,20 @@ import type { Logger } from '../../src/infra/logger';
 import type { Clock } from '../../src/domain/membership/transitions';
 import type { HandoffRepo } from '../../src/infra/repos/handoffs';
 import type { ProactiveSender, RoleStore } from '../contracts';
-import type { Timeouts } from './timeout';
 import type { HandoffState } from '../../src/domain/conversations/service';
+
+/** What a handoff request's timeout job carries (timeout.ts runs it). */
+export interface TimeoutJobData {
+  workspaceId: string;
+  handoffId: string;
+}
+
+/** Schedules and cancels request timeouts (Agenda in the app; absent in tools). */
+export interface Timeouts {
+  /** The job's id, or undefined when nothing was scheduled. */
+  schedule(at: Date, data: TimeoutJobData): Promise<string | undefined>;
+  cancel(jobId: string | undefined): Promise<void>;
+}
 
 /** Work done after the turn has answered (agent notices); failures are logged, never thrown. */
 export class Background {

@@ -3,8 +3,7 @@
  * allows (DESIGN §3.1, §3.2). Field names come only from here, so a user string never becomes a
  * query path.
  */
-import { MAX_RANK, MAX_WINDOW_MS } from '../domain/conversations/activity';
-import { INTENTS } from '../domain/conversations/intents';
+import { INTENTS, MAX_RANK, MAX_WINDOW_MS } from './conversationTerms';
 import type { Operator } from './ast';
 
 export type FieldType =

@@ -74,3 +74,12 @@ export const COMPARE_METRICS = [
   'replyRate',
 ] as const;
 export type CompareMetric = (typeof COMPARE_METRICS)[number];
+
+/** Member figures of one segment, computed from its members (the comparison table). */
+export interface MemberStats {
+  members: number;
+  avgLifetimeValue: number | null;
+  avgLeadScore: number | null;
+  conversationsPerMember: number | null;
+  optedOut: number;
+}

@@ -9,9 +9,9 @@ import { DatabaseLockedError, DatabaseUnavailableError } from '../../errors';
 import type { Logger } from '../logger';
 import { startJavaServer, type RunningServer } from './javaServer';
 import { rememberedFailure, startMemoryServer } from './memoryServer';
-import { findRunning, recordRunning } from './runningFile';
+import { findRunning, recordRunning, type Engine } from './runningFile';
 
-export type Engine = 'uri' | 'memory-server' | 'java-server';
+export type { Engine } from './runningFile';
 
 export interface ProvidedDatabase {
   engine: Engine;

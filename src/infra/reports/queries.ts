@@ -4,19 +4,13 @@
  * aggregation over the members of all the segments asked for (`segments.segmentId` is indexed),
  * not one scan per segment.
  */
-import type { Day, Snapshot } from '../../domain/reports/types';
+import type { Day, MemberStats, Snapshot } from '../../domain/reports/types';
 import { countByDay } from '../../domain/reports/history';
 import type { Clock } from '../../domain/membership/transitions';
 import type { MembershipCollections } from '../membership/store';
 import type { ReportCollections } from './store';
 
-export interface MemberStats {
-  members: number;
-  avgLifetimeValue: number | null;
-  avgLeadScore: number | null;
-  conversationsPerMember: number | null;
-  optedOut: number;
-}
+export type { MemberStats } from '../../domain/reports/types';
 
 type DayCounts = Map<Day, { entered: number; exited: number }>;
 
