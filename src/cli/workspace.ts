@@ -7,7 +7,7 @@
  *   revoke <id> <keyId>  the key stops working at once
  *   list                 every workspace
  */
-import { createCoreServices } from '../api';
+import { createCoreServices } from '../compose/core';
 import { loadConfig } from '../config';
 import { AppError } from '../errors';
 import { provideDatabase } from '../infra/db/chain';

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse';
-import { createCoreServices } from '../api';
+import { createCoreServices } from '../compose/core';
 import { summaryOf } from '../api/import';
 import { loadConfig } from '../config';
 import type { ImportResult } from '../domain/contacts/import';

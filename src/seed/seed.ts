@@ -4,7 +4,7 @@
  * are deduplicated by eventId, segments and the list by name.
  */
 import type { Db } from 'mongodb';
-import { createCoreServices } from '../api';
+import { createCoreServices } from '../compose/core';
 import { SegmentService } from '../domain/segments/service';
 import type { Logger } from '../infra/logger';
 import { Membership } from '../infra/membership';

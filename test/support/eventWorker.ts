@@ -6,7 +6,7 @@
  */
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
-import { createCoreServices } from '../../src/api';
+import { createCoreServices } from '../../src/compose/core';
 import { Membership } from '../../src/infra/membership';
 import { SegmentRepo } from '../../src/infra/repos/segments';
 

@@ -6,7 +6,7 @@
  * or quiet hours take effect mid-batch. Results are written in bulk, conditional on this claim.
  */
 import type { ConversationReference } from 'botbuilder';
-import type { ProactiveResult } from '../../../bot/contracts';
+import type { ProactiveResult } from '../../domain/ports/proactive';
 import type { RenderFn } from '../../domain/campaigns/template';
 import type { Campaign } from '../../domain/campaigns/types';
 import type { Contact } from '../../domain/contacts/types';

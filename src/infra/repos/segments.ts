@@ -4,6 +4,7 @@
  * its compiled segments are stale with one indexed read.
  */
 import type { Collection, Db } from 'mongodb';
+import type { SegmentStore } from '../../domain/ports/segments';
 import type { Segment } from '../../domain/segments/types';
 import { ConflictError } from '../../errors';
 import { isDuplicateKey } from './mongoErrors';
@@ -13,7 +14,7 @@ interface Generation {
   generation: number;
 }
 
-export class SegmentRepo {
+export class SegmentRepo implements SegmentStore {
   private readonly segments: Collection<Segment>;
   private readonly generations: Collection<Generation>;
 
