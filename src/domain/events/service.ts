@@ -18,7 +18,7 @@ import { parseOrThrow, validationError } from '../contacts/parse';
 import type { ContactRepo } from '../contacts/repo';
 import type { Contact, ContactChangeListener } from '../contacts/types';
 import type { BulkChangeListener } from '../contacts/import';
-import { conversationChange, traitChangeFor } from './traits';
+import { traitChangeFor } from './traits';
 import {
   EVENT_DATA,
   eventEnvelopeSchema,
@@ -170,54 +170,12 @@ export class EventService {
           : email.get((e.email ?? '').toLowerCase());
   }
 
-  /** One event; a client error (bad payload, unknown contact) becomes an `invalid` result. */
-  async ingestOne(workspaceId: string, raw: unknown): Promise<IngestResult> {
-    try {
-      const e = parseOrThrow(eventEnvelopeSchema, raw);
-      const data = validData(e);
-      const stored = this.toStored(workspaceId, e, data, await this.resolve(workspaceId, e));
-      if ((await this.deps.events.insert(stored)) === 'duplicate')
-        return this.replay(workspaceId, stored.eventId);
-      return stored.status === 'applied'
-        ? { eventId: stored.eventId, status: 'applied' }
-        : this.apply(stored);
-    } catch (err) {
-      return invalidResult(idOf(raw), err);
-    }
-  }
-
   /** Re-applies events left `pending` for longer than `olderThanMs` (a crash mid-way); returns how many. */
   async applyPendingEvents(olderThanMs: number, limit = 500): Promise<number> {
     const pending = await this.deps.events.findPending(new Date(this.now().getTime() - olderThanMs), limit);
     let applied = 0;
     for (const e of pending) if ((await this.apply(e)).status === 'applied') applied++;
     return applied;
-  }
-
-  /**
-   * A bot turn. With an `eventId` (the activity id) it is an idempotent `conversation` event;
-   * without one the traits are bumped directly.
-   */
-  async recordConversation(
-    workspaceId: string,
-    contactId: string,
-    at: Date,
-    eventId?: string,
-  ): Promise<void> {
-    if (eventId !== undefined) {
-      const r = await this.ingestOne(workspaceId, {
-        eventId,
-        type: 'conversation',
-        contactId,
-        at: at.toISOString(),
-      });
-      if (r.status === 'invalid') throw new NotFoundError('contact', contactId);
-      return;
-    }
-    if (!(await this.deps.contacts.applyTraits(workspaceId, contactId, conversationChange(at), this.now()))) {
-      throw new NotFoundError('contact', contactId);
-    }
-    await this.deps.listener.contactChanged(workspaceId, contactId, 'event');
   }
 
   private async replay(workspaceId: string, eventId: string): Promise<IngestResult> {

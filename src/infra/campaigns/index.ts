@@ -63,6 +63,7 @@ export function createCampaigns(deps: CampaignDeps): Campaigns {
     runs,
     deliveries,
     audience: new AudienceReader(deps.db, deps.refs),
+    segmentName: async (ws, id) => (await deps.segments.get(ws, id))?.name ?? null,
     sender: deps.sender,
     concurrency: deps.concurrency,
     lockMs: deps.lockMs,

@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { quietUntil } from '../../domain/campaigns/schedule';
-import { compileTemplate } from '../../domain/campaigns/template';
+import { compileTemplate, type RenderFn } from '../../domain/campaigns/template';
+import { slugify } from '../../domain/segments/types';
 import type { Campaign, CampaignRun } from '../../domain/campaigns/types';
 import type { Logger } from '../logger';
 import type { CampaignRepo, RunRepo } from './repo';
@@ -20,6 +21,8 @@ export type RunOutcome =
 
 export interface RunnerDeps extends SendLoopDeps {
   campaigns: CampaignRepo;
+  /** The audience segment's name, for `{{segment.name}}` (null when it was deleted). */
+  segmentName: (workspaceId: string, segmentId: string) => Promise<string | null>;
   runs: RunRepo;
   lockMs: number;
   log: Logger;
@@ -85,7 +88,10 @@ export class RunRunner {
     const quiet = quietUntil(campaign.quietHours, clock());
     if (quiet) return { kind: 'quiet', until: quiet };
     let quietAt: Date | undefined;
-    const render = compileTemplate(campaign.template.source);
+    const template = compileTemplate(campaign.template.source);
+    const name = await this.d.segmentName(ws, campaign.audience.segmentId);
+    const segment = name === null ? null : { name, slug: slugify(name) };
+    const render: RenderFn = (m) => template({ ...m, segment });
     const end = await sendPending(this.d, campaign, run._id, owner, render, () => {
       quietAt ??= quietUntil(campaign.quietHours, clock());
       return stop() || quietAt !== undefined;
