@@ -138,7 +138,18 @@ export interface Config {
   version: string;
 }
 
-const SECRETS = new Set(['ADMIN_API_KEY', 'MICROSOFT_APP_PASSWORD', 'MONGODB_URI']);
+/** Values that may appear in a start-up error; every other variable is shown as "(hidden, N characters)". */
+const PUBLIC = new Set<string>(
+  Object.keys(schema.shape).filter(
+    (name) => !['ADMIN_API_KEY', 'METRICS_TOKEN', 'MICROSOFT_APP_PASSWORD', 'MONGODB_URI'].includes(name),
+  ),
+);
+/**
+ * Secrets whose absence opens or closes a door: set to an empty string (an uncommented
+ * `ADMIN_API_KEY=` line) they are refused, not taken as unset, so a typo cannot quietly run the
+ * server with no bootstrap key or with an open /metrics.
+ */
+const NOT_EMPTY = ['ADMIN_API_KEY', 'METRICS_TOKEN'] as const;
 
 /** Empty strings count as unset, the way `.env` files and shells usually mean them. */
 function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
@@ -146,13 +157,20 @@ function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  for (const name of NOT_EMPTY) {
+    if (env[name] === '') {
+      throw new ConfigError(
+        `${name} is set but empty: give it a value of at least 16 characters, or remove the line to leave it unset.`,
+      );
+    }
+  }
   const parsed = schema.safeParse(withoutEmpty(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue?.path[0] ?? 'environment');
     // A secret's value never reaches a log or a terminal, even when it is wrong.
     const raw = env[name] ?? '';
-    const shown = SECRETS.has(name) ? `(hidden, ${raw.length} characters)` : JSON.stringify(raw);
+    const shown = PUBLIC.has(name) ? JSON.stringify(raw) : `(hidden, ${raw.length} characters)`;
     throw new ConfigError(`Invalid ${name}=${shown}: ${issue?.message ?? 'invalid'}`);
   }
   const e = parsed.data;

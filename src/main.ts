@@ -8,6 +8,9 @@ import { loadConfig, type Config } from './config';
 import { AppError } from './errors';
 import { createLogger, type Logger } from './infra/logger';
 
+/** How long the shutdown after the embedded database died may take (issue 28: it took 15 s). */
+const FATAL_EXIT_MS = 1500;
+
 async function main(): Promise<void> {
   let config: Config;
   try {
@@ -19,12 +22,15 @@ async function main(): Promise<void> {
   const log = createLogger(config);
   let app: App | undefined;
   let exiting = false;
-  const shutdown = (code: number, why: string) => {
+  const shutdown = (code: number, why: string, deadlineMs = config.shutdownTimeoutMs + 5000) => {
     if (exiting) return;
     exiting = true;
     log.info({ why }, 'shutting down');
     // If a step hangs, leave anyway: a stuck shutdown is worse than a bounded one.
-    setTimeout(() => process.exit(code || 1), config.shutdownTimeoutMs + 5000).unref();
+    setTimeout(() => {
+      log.warn({ deadlineMs }, 'shutdown: leaving before every step finished');
+      process.exit(code || 1);
+    }, deadlineMs).unref();
     void (app?.stop() ?? Promise.resolve()).then(
       () => process.exit(code),
       (err: unknown) => {
@@ -42,8 +48,10 @@ async function main(): Promise<void> {
   process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
   try {
     app = await startApp(config, log, 'start', {
-      // Exit non-zero so a process manager restarts us with a fresh database child.
-      onFatal: (why) => shutdown(1, why),
+      // Exit non-zero so a process manager restarts us with a fresh database child. With the
+      // database gone, running jobs and requests can only wait for it (15 s of server selection
+      // each), and nothing they hold can be saved: the steps get FATAL_EXIT_MS, then we go.
+      onFatal: (why) => shutdown(1, why, FATAL_EXIT_MS),
     });
   } catch (err) {
     fail(log, err);

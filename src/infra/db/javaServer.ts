@@ -43,7 +43,7 @@ const TAIL = 2000;
 export async function startJavaServer(opts: JavaServerOptions): Promise<RunningServer> {
   const classpath = await prepareLauncher(opts.projectRoot, opts.cacheDir);
   const backend = opts.stock ? ['--stock'] : opts.h2File ? ['--h2', opts.h2File] : ['--memory'];
-  if (opts.h2File) fs.mkdirSync(path.dirname(opts.h2File), { recursive: true });
+  if (opts.h2File) ownerOnly(opts.h2File);
   const child = spawn(
     'java',
     [
@@ -85,6 +85,18 @@ export async function startJavaServer(opts: JavaServerOptions): Promise<RunningS
       return stopChild(child);
     },
   };
+}
+
+/**
+ * The H2 file holds personal data and key hashes: readable by this user only (0600, like
+ * database.json), whatever the umask. MVStore opens an existing file in place, and an empty one
+ * as a new store, so creating it here first is enough; a file an older version left 0644 is
+ * narrowed at the next start.
+ */
+function ownerOnly(h2File: string): void {
+  fs.mkdirSync(path.dirname(h2File), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(h2File, 'a', 0o600));
+  fs.chmodSync(h2File, 0o600);
 }
 
 function logLines(child: ChildProcess, log: Pick<Logger, 'warn'>): void {
