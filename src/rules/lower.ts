@@ -7,13 +7,7 @@ import type { Condition, RelativeTime, Rule, RuleContext, WindowCount } from './
 import { lookupField, OPERATORS_BY_TYPE } from './catalogue';
 import { RuleValidationError } from './errors';
 import { valueKind } from './checks';
-import {
-  dateSpan,
-  relativeMs,
-  resolveSegmentId,
-  subPath,
-  textPattern,
-} from './semantics';
+import { dateSpan, relativeMs, resolveSegmentId, subPath, textPattern } from './semantics';
 import { checkValue } from './values';
 import { windowCheck } from './windowValue';
 
