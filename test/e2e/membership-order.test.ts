@@ -121,3 +121,29 @@ test('segments created after the data: contacts enter when the clock crosses the
   expect(late(one(buyer, atRisk)[0]!, t0 + 60_001)).toBeGreaterThanOrEqual(0);
   expect(late(one(buyer, atRisk)[0]!, t0 + 60_001)).toBeLessThanOrEqual(LAG_MS);
 });
+
+test('restart on a database from an older release: contacts left without a recheck instant get one', async () => {
+  const t0 = clock.now().getTime();
+  const lena = (await call('POST', '/contacts', { externalId: 'lena', name: 'Lena' })).body._id as string;
+  await events([{ eventId: 'l1', type: 'conversation', contactId: lena, at: iso(t0 - 7 * DAY + 20_000) }]);
+  const weekQuiet = await createSegment('Quiet a week', 'lastConversationAt more than 7 days ago');
+  // What the older release left behind: no recheck instant, and no marker of this release.
+  const db = app.conn.db!;
+  await db.collection('contacts').updateOne({ _id: lena as never }, { $set: { nextRecheckAt: null } });
+  await db.collection('system_info').deleteOne({ _id: 'membership_recheck' as never });
+  await app.stop();
+  app = await startTestApp('memorder', { ADMIN_API_KEY: TEST_API_KEY }, { clock: clock.now });
+  const rebuilt = await until(
+    () => call('GET', `/segments/${weekQuiet}`),
+    (s) => s.body.rebuild?.state === 'done' && s.body.rebuild?.total > 0,
+  );
+  expect(rebuilt.body.rebuild.state).toBe('done');
+  clock.advance(21_000);
+  expect(
+    await until(
+      () => isMember(lena, weekQuiet),
+      (m) => m,
+      3000,
+    ),
+  ).toBe(true);
+});
