@@ -34,11 +34,11 @@ export const USAGE = {
   'segment.preview': '/segment preview <rule>',
   'segment.update': '/segment update "<name>" where <rule>',
   'segment.delete': '/segment delete "<name>"',
-  'segment.why': '/segment why <contact email or id> "<name>"',
+  'segment.why': '/segment why <contact email, external id or id> "<name>"',
   'list.create': '/list create "<name>"',
-  'list.add': '/list add "<name>" <contact email or id>',
-  'list.remove': '/list remove "<name>" <contact email or id>',
-  contact: '/contact <email or id>',
+  'list.add': '/list add "<name>" <contact email, external id or id>',
+  'list.remove': '/list remove "<name>" <contact email, external id or id>',
+  contact: '/contact <email, external id or id>',
   ...CAMPAIGN_USAGE,
   report: '/report "<segment>"',
   'report.compare': '/report compare "<a>" "<b>"',
@@ -86,7 +86,7 @@ function nameThenContact(kind: 'list.add' | 'list.remove', text: string): ParseR
   const name = q ? q.name : words.slice(0, -1).join(' ');
   const contact = q ? q.rest : words.length > 1 ? (words.at(-1) ?? '') : '';
   if (!name || !contact || /\s/.test(contact))
-    return bad(kind, 'Name the list, then one contact (email or id).');
+    return bad(kind, 'Name the list, then one contact (email, external id or id).');
   return ok({ kind, name, contact });
 }
 
@@ -133,7 +133,8 @@ export function parseCommand(text: string): ParseResult {
     case 'help':
       return ok({ kind: 'help' });
     case 'segments':
-      return ok({ kind: 'segments' });
+      // As /flows: a word after it is a mistake (a "/segments VIP" meant /segment show).
+      return sub || rest ? bad('segments', '/segments takes nothing after it.') : ok({ kind: 'segments' });
     case 'segment':
       return segment(sub.toLowerCase(), rest);
     case 'list':
