@@ -4,7 +4,7 @@
  * in here: it relays live conversations before anything else sees them), then admin commands,
  * opt-out, and the conversation handler, which always answers.
  */
-import type { CloudAdapter, TurnContext } from 'botbuilder';
+import { ActivityTypes, type CloudAdapter, type TurnContext } from 'botbuilder';
 import type { Db } from 'mongodb';
 import type { CoreServices } from '../src/api';
 import type { Config } from '../src/config';
@@ -14,11 +14,13 @@ import type { Logger } from '../src/infra/logger';
 import type { Membership } from '../src/infra/membership';
 import type { ReportPort } from './admin/reportTypes';
 import { ConversationRefRepo } from '../src/infra/repos/conversationRefs';
+import { HandoffRepo } from '../src/infra/repos/handoffs';
 import { PendingConfirmationRepo } from '../src/infra/repos/pendingConfirmations';
 import { createAdapter } from './adapter';
 import { AdminCommands } from './admin/commands';
 import { createAdminHandler } from './admin';
-import type { RoleStore, TurnHandler } from './contracts';
+import type { WelcomeFlows } from '../src/domain/ports/welcome';
+import type { RoleStore, TurnHandler, TurnInfo } from './contracts';
 import { createConversationHandler, createOptOutHandler } from './conversation';
 import { Personaliser } from './personalise';
 import { turnInfoOf, TurnPipeline } from './pipeline';
@@ -46,6 +48,8 @@ export interface BotDeps {
   log: Logger;
   /** Run before the built-in handlers (the handoff goes here). */
   handlers?: TurnHandler[] | ((parts: BotParts) => TurnHandler[]);
+  /** With BOT_WELCOME=flow: will a workflow welcome a new contact (the workflow runtime answers)? */
+  welcomeFlows?: WelcomeFlows;
 }
 
 export interface Bot extends BotParts {
@@ -54,14 +58,31 @@ export interface Bot extends BotParts {
   logic: (context: TurnContext) => Promise<void>;
 }
 
-/** Runs the handlers in order until one takes the turn; activities without a caller are ignored. */
-export function createBotLogic(handlers: readonly TurnHandler[]) {
+const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.values(ActivityTypes));
+
+/**
+ * Runs the handlers in order until one takes the turn. Activities without a caller (typing,
+ * reactions, the bot's own join) or that no handler takes are ignored: the channel gets its 200,
+ * and the log says so at debug, naming an unknown type as such (a channel sending something new).
+ */
+export function createBotLogic(handlers: readonly TurnHandler[], log?: Pick<Logger, 'debug'>) {
   return async (context: TurnContext): Promise<void> => {
     const info = turnInfoOf(context);
-    if (!info) return;
-    for (const handle of handlers) if (await handle(context, info)) return;
+    if (info) for (const handle of handlers) if (await handle(context, info)) return;
+    const a = context.activity;
+    log?.debug(
+      { type: a.type, channelId: a.channelId, activityId: a.id },
+      KNOWN_TYPES.has(a.type) ? 'bot: activity ignored' : 'bot: ignored an activity of an unknown type',
+    );
   };
 }
+
+/** The contact's own segments (not only those read for personalisation) decide. */
+const welcomedBy = (flows: WelcomeFlows) => (info: TurnInfo) =>
+  flows.welcomes(
+    info.workspaceId,
+    info.contact.segments.map((m) => m.segmentId),
+  );
 
 export async function createBot(deps: BotDeps): Promise<Bot> {
   const { config, db, core, segments, membership, log } = deps;
@@ -69,6 +90,7 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
   const roles = new MongoRoleStore(db);
   const refs = new ConversationRefRepo(db);
   const pending = new PendingConfirmationRepo(db);
+  const handoffs = new HandoffRepo(db); // read only: is an agent relaying (not talking as themself)?
   await Promise.all([roles.ensureIndexes(), refs.ensureIndexes()]);
   await grantConfiguredRoles(roles, ws, config);
   const personaliser = await Personaliser.load(config.templatesDir, log);
@@ -83,6 +105,8 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
       refs,
       clock: membership.clock,
       personalisation: config.personalisation,
+      agentInConversation: async (w, channelId, userId) =>
+        (await handoffs.activeForAgent(w, { channelId, userId })) !== null,
     }),
   );
   const proactive = new BotProactiveSender({
@@ -102,11 +126,19 @@ export async function createBot(deps: BotDeps): Promise<Bot> {
     ...(deps.campaigns ? { campaigns: deps.campaigns } : {}),
     ...(deps.reports ? { reports: deps.reports } : {}),
   });
-  const logic = createBotLogic([
-    ...extra,
-    createAdminHandler({ commands, pending, clock: membership.clock }),
-    createOptOutHandler({ contacts: core.contacts }),
-    createConversationHandler({ personaliser }),
-  ]);
+  const logic = createBotLogic(
+    [
+      ...extra,
+      createAdminHandler({ commands, pending, clock: membership.clock }),
+      createOptOutHandler({ contacts: core.contacts }),
+      createConversationHandler({
+        personaliser,
+        ...(config.welcome === 'flow' && deps.welcomeFlows
+          ? { welcomedByFlow: welcomedBy(deps.welcomeFlows) }
+          : {}),
+      }),
+    ],
+    log,
+  );
   return { ...parts, personaliser, logic };
 }

@@ -133,8 +133,9 @@ export async function startApp(
       definitionChanged: (ws, id) => membership.rebuilder.request(ws, id),
     });
 
-    // Campaigns send through the bot's proactive sender, which exists once the bot does.
-    const late: { proactive?: BotProactiveSender } = {};
+    // Campaigns send through the bot's proactive sender, which exists once the bot does; the bot
+    // asks the workflows (built after it) whether one welcomes a new contact.
+    const late: { proactive?: BotProactiveSender; flows?: FlowRuntime; flowAdmin?: FlowAdmin } = {};
     const campaigns = createCampaigns({
       db,
       agenda: scheduler.agenda,
@@ -152,7 +153,6 @@ export async function startApp(
     // The bot after the core services: its pipeline resolves contacts and records conversations.
     // Human handoff runs before the built-in handlers: a live conversation's messages are the agent's.
     let handoff: HandoffModule | undefined;
-    let flowAdmin: FlowAdmin | undefined;
     const bot = await createBot({
       config: config.bot,
       db,
@@ -162,6 +162,7 @@ export async function startApp(
       campaigns: campaigns.service,
       reports,
       log: log.child({ component: 'bot' }),
+      welcomeFlows: { welcomes: (ws, ids) => late.flows?.welcomes(ws, ids) ?? Promise.resolve(false) },
       handlers: (parts) => {
         handoff = createHandoff({
           db,
@@ -175,8 +176,8 @@ export async function startApp(
         });
         const flowCommands = createFlowCommandHandler({
           admin: () => {
-            if (!flowAdmin) throw new Error('flows: the runtime is not ready yet');
-            return flowAdmin;
+            if (!late.flowAdmin) throw new Error('flows: the runtime is not ready yet');
+            return late.flowAdmin;
           },
           contacts: core.contactRepo,
         });
@@ -184,9 +185,7 @@ export async function startApp(
       },
     });
     late.proactive = bot.proactive;
-    bot.adapter.use(
-      campaignReplies((ws, id, at) => campaigns.recordReply(ws, id, at), clock, log),
-    );
+    bot.adapter.use(campaignReplies((ws, id, at) => campaigns.recordReply(ws, id, at), clock, log));
     await handoff!.ensureIndexes();
     handoff!.defineJobs();
     campaigns.defineJobs();
@@ -203,6 +202,8 @@ export async function startApp(
       handoff: handoff!,
       log,
     });
+    late.flows = flows;
+    late.flowAdmin = new FlowAdmin(flows, segments); // the chat's /flow commands: ready from now on
     // Dispatch only once every subscriber (flows) is in place: a transition is delivered once per cursor.
     membership.start();
     cleanups.push(() => membership.stop());

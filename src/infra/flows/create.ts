@@ -43,6 +43,7 @@ export async function createFlows(config: Config, p: FlowParts): Promise<FlowRun
     }),
     clock: p.membership.clock,
     timeScale: config.flows.timeScale,
+    botGreets: config.bot.welcome === 'greeting',
     lockMs: config.flows.lockMs,
     log: p.log.child({ component: 'flows' }),
   });
