@@ -56,6 +56,16 @@ const bad = (kind: keyof typeof USAGE, message: string): ParseResult => ({
 });
 const ok = (command: AdminCommand): ParseResult => ({ ok: true, command });
 
+/** `/segment` or `/list` with no or an unknown sub-command: that family's usages. */
+function family(word: 'segment' | 'list', sub: string): ParseResult {
+  const usages = Object.entries(USAGE).filter(([kind]) => kind.startsWith(`${word}.`));
+  return {
+    ok: false,
+    message: sub ? `Unknown ${word} command "${sub}".` : `Which ${word} command?`,
+    usage: usages.map(([, u]) => u).join('\n'),
+  };
+}
+
 /** `"name" rest` → the name and the rest; null when the text does not start with a closed quote. */
 function quoted(text: string): { name: string; rest: string } | null {
   const m = /^"([^"]*)"(.*)$/s.exec(text);
@@ -112,7 +122,7 @@ function segment(sub: string, rest: string): ParseResult {
         : bad('segment.why', 'Name a contact, then a segment.');
     }
     default:
-      return { ok: false, message: `Unknown segment command "${sub}".`, usage: ALL_USAGE };
+      return family('segment', sub);
   }
 }
 
@@ -122,7 +132,7 @@ function list(sub: string, rest: string): ParseResult {
     return name ? ok({ kind: 'list.create', name }) : bad('list.create', 'Give the list a name.');
   }
   if (sub === 'add' || sub === 'remove') return nameThenContact(`list.${sub}`, rest);
-  return { ok: false, message: `Unknown list command "${sub}".`, usage: ALL_USAGE };
+  return family('list', sub);
 }
 
 /** Parses one command; anything else is a usage answer (never an exception). */
