@@ -8,6 +8,7 @@ import { describeReentry } from '../../src/infra/flows/admin';
 import { formatMs } from '../../flows/policy';
 import type { TurnHandler } from '../contracts';
 import { NotAllowedError, UsageError } from '../errors';
+import { commandText } from '../text';
 import { findContact, type ContactFinder } from './contactRef';
 import { isFlowCommand, parseFlowCommand, type FlowCommand } from './flowParse';
 
@@ -18,9 +19,11 @@ export interface FlowCommandDeps {
 
 export function createFlowCommandHandler(deps: FlowCommandDeps): TurnHandler {
   return async (context, info) => {
-    if (context.activity.type !== 'message' || !isFlowCommand(context.activity.text)) return false;
+    // Cleaned as every command is (format characters, full-width letters, typographic quotes).
+    const text = commandText(context.activity.text);
+    if (context.activity.type !== 'message' || !isFlowCommand(text)) return false;
     if (!info.roles.includes('admin')) throw new NotAllowedError('admin');
-    const parsed = parseFlowCommand(context.activity.text ?? '');
+    const parsed = parseFlowCommand(text);
     if (!parsed.ok) throw new UsageError(parsed.message, parsed.usage);
     await context.sendActivity(
       await run(deps, parsed.command, info.workspaceId, `bot:${info.channelId}:${info.userId}`),

@@ -84,6 +84,10 @@ export function adminCases(server: () => ChatServer): void {
       expect((await s.run(ada, '/segment show "Big Spenders"')).texts).toEqual([
         'Big Spenders (dynamic, priority 0)\nRule: lifetimeValue > 1000 OR tag = "VIP"\nMembers: 1',
       ]);
+      // As a phone keyboard types it: typographic quotes.
+      expect((await s.say(ada, '/segment show \u201cBig Spenders\u201d')).texts).toEqual([
+        expect.stringMatching(/^Big Spenders \(dynamic, priority 0\)\n/),
+      ]);
       await s.usage(ada, '/segment show', /^Which segment\?\nUsage: \/segment show <name>$/, state);
 
       expect((await s.run(ada, '/segment preview tag = "VIP"')).texts).toEqual([

@@ -33,6 +33,8 @@ export function flowCases(server: () => ChatServer): void {
           expect(text).toContain(`on ${b.on === 'entered' ? 'enter' : 'exit'} "${b.segmentName}"`);
       }
       expect(text).toContain('    on enter "New This Week", once');
+      // Web Chat may put a zero-width space before the slash: still the same command.
+      expect((await s.say(ada, '\u200b/flows')).texts).toEqual(r.texts);
       await s.usage(ada, '/flows all', /^\/flows takes nothing after it\.\nUsage: \/flows$/, () =>
         bindings(s),
       );
