@@ -1,9 +1,10 @@
 /**
  * The turn pipeline (DESIGN §3.8), as botbuilder middleware: before any handler runs it knows who
  * is talking (the contact, created on first contact, with its memberships already evaluated, so
- * even the greeting on joining is personalised), has recorded the message (conversations, intents;
- * membership follows at once), read the contact's segments and roles, and saved the conversation
- * reference for proactive messages. A failure here is thrown to onTurnError (logged, polite reply).
+ * even the greeting on joining is personalised), has recorded a customer's message (conversations,
+ * intents; membership follows at once; staff commands and relayed words are not recorded), read
+ * the contact's segments and roles, and saved the conversation reference for proactive messages.
+ * A failure here is thrown to onTurnError (logged, polite reply).
  * With personalisation off (`BOT_PERSONALISATION=false`) the segments are not read: the turn's
  * `segments` is empty, so greetings and offers are the defaults (and handoff sees no segments).
  */
