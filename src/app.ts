@@ -145,8 +145,9 @@ export async function startApp(
       clock,
     });
     await campaigns.ensureIndexes();
+    const handoffRepo = new HandoffRepo(db);
     const handoff = createHandoff({
-      repo: new HandoffRepo(db),
+      repo: handoffRepo,
       roles: botParts.roles,
       sender: botParts.proactive,
       agenda: scheduler.agenda,
@@ -182,6 +183,9 @@ export async function startApp(
       campaigns: campaigns.service,
       reports,
       clock,
+      log: botLog,
+      handoffs: handoffRepo,
+      welcomeFlows: flows.runtime,
       handlers: [
         handoff.handler,
         createFlowCommandHandler({ admin: () => flows.admin, contacts: core.contactRepo }),

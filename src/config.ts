@@ -62,6 +62,7 @@ const schema = z.object({
   HANDOFF_TIMEOUT_MS: int(1000, 86_400_000).default(300_000),
   TEMPLATES_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'templates')),
   BOT_PERSONALISATION: z.enum(['true', 'false'], { error: 'true or false' }).default('true'),
+  BOT_WELCOME: z.enum(['greeting', 'flow'], { error: 'greeting or flow' }).default('greeting'),
   PROACTIVE_SEND_TIMEOUT_MS: int(100, 120_000).default(5000),
   CAMPAIGN_LOCK_MS: int(1000, 3_600_000).default(10_000),
   CAMPAIGN_CONCURRENCY: int(1, 256).default(32),
@@ -113,6 +114,12 @@ export interface Config {
     personalisation: boolean;
     /** Longest wait for a channel to accept one proactive message; then it is `failed`. */
     sendTimeoutMs: number;
+    /**
+     * Who welcomes a new contact, once: `greeting` (the bot's greeting, in the turn; the welcome
+     * flow then leaves its first message out) or `flow` (the welcome flow's first message; the bot
+     * does not greet a new contact whom that flow will message).
+     */
+    welcome: 'greeting' | 'flow';
   };
   campaigns: {
     /**
@@ -204,6 +211,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       templatesDir: path.resolve(e.TEMPLATES_DIR),
       personalisation: e.BOT_PERSONALISATION === 'true',
       sendTimeoutMs: e.PROACTIVE_SEND_TIMEOUT_MS,
+      welcome: e.BOT_WELCOME,
     }),
     campaigns: Object.freeze({ lockMs: e.CAMPAIGN_LOCK_MS, concurrency: e.CAMPAIGN_CONCURRENCY }),
     flows: Object.freeze({

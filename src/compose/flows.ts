@@ -58,6 +58,7 @@ export async function createFlows(config: Config, p: FlowParts): Promise<Flows> 
     }),
     clock: p.clock,
     timeScale: config.flows.timeScale,
+    botGreets: config.bot.welcome === 'greeting',
     lockMs: config.flows.lockMs,
     log: p.log.child({ component: 'flows' }),
   });

@@ -8,7 +8,8 @@ import type { Db } from 'mongodb';
 import type { Logger } from '../logger';
 import { startLoop, type Loop } from '../loop';
 import type { SegmentRepo } from '../repos/segments';
-import { BindingRepo } from './bindings';
+import { WELCOME_FLOW } from '../../../flows';
+import { BindingRepo, bindsSegment } from './bindings';
 import { EffectRunner, type EffectPorts } from './effects';
 import { agendaTimers, defineFlowJobs, type DwellJobData } from './jobs';
 import { FlowStarter } from './starter';
@@ -29,8 +30,10 @@ export interface FlowRuntimeOptions {
   segments: Pick<SegmentRepo, 'list' | 'generation'>;
   ports: EffectPorts;
   clock: () => Date;
-  /** Multiplies every wait and dwell (FLOW_TIME_SCALE). */
+  /** Multiplies every wait, dwell and cooldown (FLOW_TIME_SCALE). */
   timeScale: number;
+  /** The bot's greeting welcomes new contacts (BOT_WELCOME=greeting): the welcome flow leaves its own out. */
+  botGreets?: boolean;
   /** Step lease and Agenda lock lifetime (FLOW_LOCK_MS). */
   lockMs: number;
   log: Logger;
@@ -68,6 +71,7 @@ export class FlowRuntime {
       timers: this.timers,
       clock: o.clock,
       timeScale: o.timeScale,
+      ...(o.botGreets ? { botGreets: true } : {}),
       lockMs: o.lockMs,
       log: o.log,
     });
@@ -114,6 +118,19 @@ export class FlowRuntime {
   /** Resolves when every kicked first step has run (tests, benchmarks). */
   async idle(): Promise<void> {
     while (this.startWorkers.size > 0) await Promise.all(this.startWorkers);
+  }
+
+  /**
+   * Will the welcome flow message a contact in these segments (an enabled binding starts it on
+   * entering one of them)? The bot asks, with BOT_WELCOME=flow, before greeting a new contact.
+   */
+  async welcomes(ws: string, segmentIds: readonly string[]): Promise<boolean> {
+    const mine = (await this.bindings.enabled(ws)).filter(
+      (b) => b.flowId === WELCOME_FLOW && b.on === 'entered',
+    );
+    if (mine.length === 0 || segmentIds.length === 0) return false;
+    const keys = await this.segmentKeys(ws, segmentIds[0]);
+    return mine.some((b) => segmentIds.some((id) => bindsSegment(b, id, keys.get(id))));
   }
 
   /** Cancels a dwelling or running instance; false when it was not open. */

@@ -52,6 +52,8 @@ export interface StepperDeps {
   timers: TimerPort;
   clock: () => Date;
   timeScale: number;
+  /** The bot's greeting welcomes new contacts (BOT_WELCOME=greeting): flows leave their welcome out. */
+  botGreets?: boolean;
   lockMs: number;
   log: Logger;
 }
@@ -243,7 +245,11 @@ export class FlowStepper {
     let snap: AnyMachineSnapshot;
     let actions: { type: string; params?: unknown }[];
     if (timer === null) {
-      [snap, actions] = initialTransition(m, { timeScale: this.d.timeScale, facts });
+      [snap, actions] = initialTransition(m, {
+        timeScale: this.d.timeScale,
+        facts,
+        ...(this.d.botGreets ? { botGreets: true } : {}),
+      });
     } else {
       const restored = m.resolveState(JSON.parse(inst.snapshot ?? '{}') as never);
       const [fresh] = transition(m, restored, { type: 'flow.facts', facts });
