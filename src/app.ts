@@ -28,6 +28,7 @@ import { registerConsole } from './console';
 import { createCampaigns, type Campaigns } from './infra/campaigns';
 import { ConversationRefRepo } from './infra/repos/conversationRefs';
 import { SegmentService } from './domain/segments/service';
+import type { WorkspaceService } from './domain/workspaces/workspaces';
 import { startLoop } from './infra/loop';
 import { Membership } from './infra/membership';
 import { Metrics } from './infra/metrics';
@@ -57,6 +58,8 @@ export interface App {
   campaigns: Campaigns;
   /** Workflows: bindings, instances, the stepper. */
   flows: FlowRuntime;
+  /** Workspaces and their keys (main.ts makes the first run's sign-in key with it). */
+  workspaces: WorkspaceService;
   stop(): Promise<void>;
 }
 
@@ -184,9 +187,7 @@ export async function startApp(
       },
     });
     late.proactive = bot.proactive;
-    bot.adapter.use(
-      campaignReplies((ws, id, at) => campaigns.recordReply(ws, id, at), clock, log),
-    );
+    bot.adapter.use(campaignReplies((ws, id, at) => campaigns.recordReply(ws, id, at), clock, log));
     await handoff!.ensureIndexes();
     handoff!.defineJobs();
     campaigns.defineJobs();
@@ -277,6 +278,7 @@ export async function startApp(
       bot,
       campaigns,
       flows,
+      workspaces: core.workspaces,
       stop: () => (stopping ??= cleanup()),
     };
   } catch (err) {

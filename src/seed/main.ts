@@ -2,7 +2,7 @@
  * `npm run seed`: the demo data set in the bot's workspace. Uses the database of a running
  * `npm start` when there is one, else walks the database chain itself.
  */
-import { loadConfig } from '../config';
+import { loadProcessConfig } from '../config';
 import { provideDatabase } from '../infra/db/chain';
 import { createLogger } from '../infra/logger';
 import { connectMongo } from '../infra/mongo';
@@ -11,7 +11,7 @@ import { seedDemo } from './seed';
 const CONTACTS = 2000;
 
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadProcessConfig();
   const log = createLogger(config);
   const provided = await provideDatabase(config, { purpose: 'start', log, shareRunning: true });
   const conn = await connectMongo(provided.uri, config.dbName, log);
