@@ -9,7 +9,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseLockedError, DatabaseUnavailableError } from '../../errors';
-import type { Logger } from '../logger';
 import { javaLogWriter, type JavaLogSink } from './javaLog';
 import { describeLockHolder } from './lockHolder';
 import { launcherDir, prepareLauncher } from './launcherBuild';
