@@ -5,7 +5,7 @@
  * Keywords are whole words or phrases; a message counts once per intent however often it repeats.
  */
 
-/** Intent → its keywords and phrases (lower case). Documented in the README's rule catalogue. */
+/** Intent → its keywords and phrases (lower case). Documented in docs/rules.md. */
 export const INTENT_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   refund: ['refund', 'refunds', 'money back', 'reimburse', 'reimbursement', 'chargeback'],
   cancel: ['cancel', 'cancellation', 'cancelling', 'canceling', 'terminate', 'close my account'],
