@@ -22,6 +22,7 @@ import { createCoreServices } from './compose/core';
 import { IMPORT_MAX_BYTES, IMPORT_PATH } from './api/import';
 import { createCampaigns, type Campaigns } from './infra/campaigns';
 import { SegmentService } from './domain/segments/service';
+import type { WorkspaceService } from './domain/workspaces/workspaces';
 import { startLoop } from './infra/loop';
 import { Membership } from './infra/membership';
 import { Metrics } from './infra/metrics';
@@ -52,6 +53,8 @@ export interface App {
   campaigns: Campaigns;
   /** Workflows: bindings, instances, the stepper. */
   flows: FlowRuntime;
+  /** Workspaces and their keys (main.ts makes the first run's sign-in key with it). */
+  workspaces: WorkspaceService;
   stop(): Promise<void>;
 }
 
@@ -259,6 +262,7 @@ export async function startApp(
       bot,
       campaigns,
       flows: flows.runtime,
+      workspaces: core.workspaces,
       stop: () => (stopping ??= cleanup()),
     };
   } catch (err) {

@@ -1,8 +1,12 @@
 /**
  * The one place that reads the environment. `loadConfig` parses and validates it once and returns
  * a frozen, typed object; a bad value throws ConfigError naming the variable and what is allowed.
+ * Every entry point calls `loadProcessConfig()`, which first fills in the variables a `.env` file
+ * in the current directory sets and the real environment does not.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
@@ -161,6 +165,41 @@ const NOT_EMPTY = ['ADMIN_API_KEY', 'METRICS_TOKEN'] as const;
 /** Empty strings count as unset, the way `.env` files and shells usually mean them. */
 function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => !!e[1]));
+}
+
+/**
+ * Copies into `env` the variables of the `.env` file at `file` that `env` leaves unset or empty
+ * (the real environment wins). A missing file is not an error: `.env` is optional. Returns the
+ * names it set, so a caller may say where a value came from.
+ */
+export function applyEnvFile(file: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ConfigError(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+  const set: string[] = [];
+  for (const [name, value] of Object.entries(parseEnv(text))) {
+    if (value === undefined || (env[name] !== undefined && env[name] !== '')) continue;
+    env[name] = value;
+    set.push(name);
+  }
+  return set;
+}
+
+/** The process's configuration: `.env` of the current directory under the real environment. */
+export function loadProcessConfig(): Readonly<Config> {
+  applyEnvFile(path.resolve('.env'), process.env);
+  return loadConfig(process.env);
+}
+
+/** The server's base URL (ending in `/`) as a client on this machine reaches it. */
+export function localUrl(config: Pick<Config, 'host' | 'port'>): string {
+  const { host, port } = config;
+  const reach = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${reach}:${port}/`;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {

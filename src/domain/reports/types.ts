@@ -65,7 +65,7 @@ export interface CompareRow {
   /** Campaigns sent to current members: sent / finished deliveries, replied / sent (null: none). */
   deliveryRate: number | null;
   replyRate: number | null;
-  /** When members, the averages and opted out were computed (they are precomputed; see README). */
+  /** When members, the averages and opted out were computed (they are precomputed; see docs/reports.md). */
   asOf: Date;
 }
 
