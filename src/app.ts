@@ -235,7 +235,11 @@ export async function startApp(
     registerSegmentRoutes(server, { segments, membership });
     registerReportRoutes(server, reports);
     registerFlowRoutes(server, { flows, segments });
-    registerCampaignRoutes(server, { campaigns: campaigns.service, deliveries: campaigns.deliveries });
+    registerCampaignRoutes(server, {
+      campaigns: campaigns.service,
+      deliveries: campaigns.deliveries,
+      contacts: core.contacts,
+    });
     registerOpenApi(server, config.version);
     registerConsole(server, config.projectRoot);
     registerBotRoute(server, bot.adapter, bot.logic, Boolean(config.bot.appId));
