@@ -1,5 +1,5 @@
 /**
- * The console rule builder's pure functions (console/js/ruleText.js) against the project's rule
+ * The console rule builder's pure functions (console/js/rule-text.js) against the project's rule
  * grammar: the builder prints exactly what the server's formatRule prints, for random rules of
  * every field type and operator (tricky strings included), the parser reads it back to the same
  * AST, and every rule kind typed as text opens in the builder and prints back unchanged. The
@@ -31,7 +31,7 @@ interface RuleText {
   operatorLabel(type: string, op: string): string;
 }
 // An ES module served to the browser as is; jest's transform lets the test load it.
-const rt = jest.requireActual<RuleText>('../../../console/js/ruleText.js');
+const rt = jest.requireActual<RuleText>('../../../console/js/rule-text.js');
 
 const typeOf = (field: string): FieldType =>
   field.startsWith('custom.') ? 'custom' : STANDARD_FIELDS.find((f) => f.name === field)!.type;
