@@ -111,6 +111,7 @@ export async function renderCampaign(main, id) {
       paint(await api('POST', `/campaigns/${c._id}/${action}`));
       show(status);
       void pageOfDeliveries(deliveries, c._id, filter.value, []);
+      follow();
     } catch (err) {
       show(status, errorLine(err));
     }
@@ -141,24 +142,29 @@ export async function renderCampaign(main, id) {
       deliveries,
     ),
   );
+  // Follow a live campaign until it settles or the page is left; an action starts it again.
+  let timer;
+  function follow() {
+    clearInterval(timer);
+    timer = setInterval(async () => {
+      if (!document.body.contains(summary)) return clearInterval(timer);
+      try {
+        const v = await api('GET', `/campaigns/${c._id}`);
+        if (!document.body.contains(summary)) return clearInterval(timer);
+        paint(v);
+        if (!['scheduled', 'running'].includes(v.status)) clearInterval(timer);
+        void pageOfDeliveries(deliveries, c._id, filter.value, deliveries.cursors ?? []);
+      } catch {
+        clearInterval(timer);
+      }
+    }, REFRESH_MS);
+  }
+
   paint(c);
   await pageOfDeliveries(deliveries, c._id, '', []);
 
-  // Follow a live campaign until it settles or the page is left.
-  const timer = setInterval(async () => {
-    if (!document.body.contains(summary)) return clearInterval(timer);
-    try {
-      const v = await api('GET', `/campaigns/${c._id}`);
-      if (!document.body.contains(summary)) return clearInterval(timer);
-      paint(v);
-      if (!['scheduled', 'running'].includes(v.status)) clearInterval(timer);
-      void pageOfDeliveries(deliveries, c._id, filter.value, deliveries.cursors ?? []);
-    } catch {
-      clearInterval(timer);
-    }
-  }, REFRESH_MS);
+  follow();
 }
-
 const fact = (k, v) => h('tr', {}, h('th', {}, k), h('td', {}, v));
 
 function row(label, counts) {

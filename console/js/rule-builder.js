@@ -349,6 +349,9 @@ export function ruleEditor({ ctx, rule, id, preview, onChange = () => {}, exclud
       valueEditor(c, type, edited),
       remove,
     );
+    // "Asked about "refund" at least 2 times": the intent reads before the comparison.
+    const intent = row.querySelector('.rb-intent');
+    if (intent) op.before(intent);
     mark();
     return row;
   }
