@@ -196,7 +196,7 @@ function bindForm(flows, segments, main, focus) {
       segment: segment.value,
       on: on.value,
       reentry: reentry.value,
-      ...(reentry.value === 'cooldown' ? { cooldown: cooldown.value.trim() } : {}),
+      ...(reentry.value === 'cooldown' && cooldown.value.trim() ? { cooldown: cooldown.value.trim() } : {}),
       ...(dwell.value.trim() ? { dwell: dwell.value.trim() } : {}),
       stopOnExit: stop.checked,
     };
