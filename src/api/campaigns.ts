@@ -1,11 +1,15 @@
 /**
  * Campaign routes under /api/v1/campaigns: create (validated by the service's zod schema and
  * template check), list, get with delivery counts and reply rate, start / pause / resume /
- * cancel, and the deliveries, paged by cursor and filterable by status.
+ * cancel, the deliveries, paged by cursor and filterable by status, and a template's text for one
+ * contact before anything is saved (the console's live preview).
  */
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { parseTemplatePreview } from '../domain/campaigns/input';
 import type { CampaignService } from '../domain/campaigns/service';
+import { sampleContact } from '../domain/campaigns/template';
+import type { Contact } from '../domain/contacts/types';
 import { DELIVERY_STATUSES } from '../domain/campaigns/types';
 import { ValidationError } from '../errors';
 import type { DeliveryRepo } from '../infra/campaigns/deliveries';
@@ -14,6 +18,8 @@ import { API_PREFIX, workspaceOf } from './auth';
 export interface CampaignRouteDeps {
   campaigns: CampaignService;
   deliveries: Pick<DeliveryRepo, 'page'>;
+  /** For the template preview of a real contact. */
+  contacts: { get(workspaceId: string, id: string): Promise<Contact> };
 }
 
 const param = (req: Request, name: string): string => {
@@ -52,6 +58,17 @@ export function registerCampaignRoutes(server: Server, deps: CampaignRouteDeps):
 
   server.get(base, async (req: Request, res: Response) => {
     res.send(200, { items: await campaigns.list(workspaceOf(req)) });
+  });
+
+  server.post(`${base}/preview`, async (req: Request, res: Response) => {
+    const ws = workspaceOf(req);
+    const b = parseTemplatePreview(req.body ?? {});
+    const contact = b.contactId ? await deps.contacts.get(ws, b.contactId) : sampleContact();
+    const text = await campaigns.renderPreview(b.template, contact, b.name || 'Preview');
+    res.send(200, {
+      text,
+      contact: b.contactId ? { _id: contact._id, name: contact.name } : null,
+    });
   });
 
   server.get(`${base}/:id`, async (req: Request, res: Response) => {

@@ -4,7 +4,7 @@
  * by their top-level shape.
  */
 import { z } from 'zod';
-import { campaignInputSchema } from '../../domain/campaigns/input';
+import { campaignInputSchema, templatePreviewSchema } from '../../domain/campaigns/input';
 import { maxAgeSchema } from '../reports';
 import { op, type ApiOperation } from './registry';
 
@@ -19,6 +19,23 @@ const CAMPAIGNS: ApiOperation[] = [
     errors: [409],
   }),
   op('get', '/campaigns', 'Every campaign', 'Campaigns', { ok: [200, page] }),
+  op(
+    'post',
+    '/campaigns/preview',
+    'A template rendered for one contact (or the sample contact)',
+    'Campaigns',
+    {
+      body: templatePreviewSchema,
+      ok: [
+        200,
+        z.strictObject({
+          text: z.string(),
+          contact: z.strictObject({ _id: z.string(), name: z.string() }).nullable(),
+        }),
+      ],
+      errors: [404],
+    },
+  ),
   op('get', '/campaigns/{id}', 'One campaign with its counts by status', 'Campaigns', { ok: [200, any] }),
   ...(['start', 'pause', 'resume', 'cancel'] as const).map((action) =>
     op(
