@@ -14,6 +14,7 @@ import { setupDirectLine } from '../bot/directline';
 import type { BotProactiveSender } from '../bot/proactive';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/ports/clock';
+import { StopGate } from './domain/ports/sendGate';
 import { provideDatabase, type ProvidedDatabase } from './infra/db/chain';
 import { closeServer, createHttpServer, listen } from './infra/http/server';
 import type { Logger } from './infra/logger';
@@ -82,8 +83,12 @@ export async function startApp(
   });
   const cleanups: (() => Promise<void>)[] = [() => provided.stop()];
   let draining = false;
+  // Issue 25: a stop first closes the gate, so no campaign wave, flow step or Agenda job starts
+  // after the signal; the steps below then wait (bounded) for what is in flight to be recorded.
+  const gate = new StopGate();
   const cleanup = async () => {
     draining = true;
+    gate.close();
     for (const fn of cleanups.reverse())
       await fn().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
   };
@@ -99,6 +104,8 @@ export async function startApp(
       name: `segments-${process.pid}`,
       log: log.child({ component: 'scheduler' }),
     });
+    // Agenda takes no new job from the signal on (its own step below waits for the running ones).
+    gate.onClose(() => void scheduler.stop(config.shutdownTimeoutMs).catch(() => undefined));
 
     const segmentRepo = new SegmentRepo(db);
     await segmentRepo.ensureIndexes();
@@ -146,6 +153,7 @@ export async function startApp(
       concurrency: config.campaigns.concurrency,
       log,
       clock,
+      gate,
     });
     await campaigns.ensureIndexes();
 
@@ -184,9 +192,7 @@ export async function startApp(
       },
     });
     late.proactive = bot.proactive;
-    bot.adapter.use(
-      campaignReplies((ws, id, at) => campaigns.recordReply(ws, id, at), clock, log),
-    );
+    bot.adapter.use(campaignReplies((ws, id, at) => campaigns.recordReply(ws, id, at), clock, log));
     await handoff!.ensureIndexes();
     handoff!.defineJobs();
     campaigns.defineJobs();
@@ -202,6 +208,7 @@ export async function startApp(
       bot,
       handoff: handoff!,
       log,
+      gate,
     });
     // Dispatch only once every subscriber (flows) is in place: a transition is delivered once per cursor.
     membership.start();
@@ -235,7 +242,11 @@ export async function startApp(
     registerSegmentRoutes(server, { segments, membership });
     registerReportRoutes(server, reports);
     registerFlowRoutes(server, { flows, segments });
-    registerCampaignRoutes(server, { campaigns: campaigns.service, deliveries: campaigns.deliveries });
+    registerCampaignRoutes(server, {
+      campaigns: campaigns.service,
+      deliveries: campaigns.deliveries,
+      resend: campaigns.resend,
+    });
     registerOpenApi(server, config.version);
     registerConsole(server, config.projectRoot);
     registerBotRoute(server, bot.adapter, bot.logic, Boolean(config.bot.appId));

@@ -9,6 +9,7 @@ import type { Bot } from '../../../bot';
 import type { HandoffModule } from '../../../bot/handoff';
 import type { CoreServices } from '../../api';
 import type { Config } from '../../config';
+import type { SendGate } from '../../domain/ports/sendGate';
 import type { Logger } from '../logger';
 import type { Membership } from '../membership';
 import type { SegmentRepo } from '../repos/segments';
@@ -26,6 +27,8 @@ export interface FlowParts {
   bot: Bot;
   handoff: HandoffModule;
   log: Logger;
+  /** Closed by a graceful stop: no flow step starts after it. */
+  gate?: SendGate;
 }
 
 export async function createFlows(config: Config, p: FlowParts): Promise<FlowRuntime> {
@@ -45,6 +48,7 @@ export async function createFlows(config: Config, p: FlowParts): Promise<FlowRun
     timeScale: config.flows.timeScale,
     lockMs: config.flows.lockMs,
     log: p.log.child({ component: 'flows' }),
+    ...(p.gate ? { gate: p.gate } : {}),
   });
   await flows.ensureIndexes();
   if (config.flows.builtIn) await flows.bindings.ensureBuiltIns(config.bot.workspaceId);
