@@ -55,6 +55,7 @@ export async function registerRoutes(server: Server, p: RouteParts): Promise<Loo
     campaigns: p.campaigns.service,
     deliveries: p.campaigns.deliveries,
     contacts: p.core.contacts,
+    resend: p.campaigns.resend,
   });
   registerOpenApi(server, config.version);
   registerConsole(server, config.projectRoot);
