@@ -72,11 +72,20 @@ test('template preview: the sample contact, a real contact, and clear refusals',
   const vera = (await api('GET', '/contacts?email=vera%40acme.com')).body.items[0];
   const real = await api('POST', '/campaigns/preview', { template, contactId: vera._id });
   expect(real.body).toEqual({ text: 'Hi Vera, Preview is on', contact: { _id: vera._id, name: 'Vera' } });
-  // A field the sample has but this contact lacks fails for that contact, as its delivery would.
+  // Text fields are always there ('' when unknown: docs/architecture.md); a custom field this
+  // contact lacks fails for that contact, as its delivery would.
   const nina = (await api('GET', '/contacts')).body.items.find((c: { name: string }) => c.name === 'Nina');
-  const email = { text: 'We will write to {{contact.email}}' };
+  expect(
+    (
+      await api('POST', '/campaigns/preview', {
+        template: { text: 'To: {{contact.email}}.' },
+        contactId: nina._id,
+      })
+    ).body.text,
+  ).toBe('To: .');
+  const email = { text: 'We will write to {{contact.email}} on the {{contact.custom.plan}} plan' };
   expect((await api('POST', '/campaigns/preview', { template: email, contactId: vera._id })).body.text).toBe(
-    'We will write to vera@acme.com',
+    'We will write to vera@acme.com on the pro plan',
   );
   const fails = await api('POST', '/campaigns/preview', { template: email, contactId: nina._id });
   expect([fails.status, fails.body.error.code]).toEqual([400, 'TEMPLATE_INVALID']);

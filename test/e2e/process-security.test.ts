@@ -39,18 +39,18 @@ test('the H2 file (personal data, key hashes) is 0600 like database.json, new or
   // Whatever the umask of whoever starts the server.
   const first = await startMain(env());
   running.push(first);
-  expect(modes()).toEqual({ 'segments.h2': '600', 'database.json': '600' });
+  expect(modes()).toEqual({ 'segments.h2': '600', 'database.json': '600', 'admin-key.txt': '600' });
   first.child.kill('SIGTERM');
   expect(await first.exited).toBe(0);
-  expect(modes()).toEqual({ 'segments.h2': '600' });
+  expect(modes()).toEqual({ 'segments.h2': '600', 'admin-key.txt': '600' });
 
   fs.chmodSync(path.join(dataDir, 'segments.h2'), 0o644);
   const second = await startMain(env());
   running.push(second);
-  expect(modes()).toEqual({ 'segments.h2': '600', 'database.json': '600' });
+  expect(modes()).toEqual({ 'segments.h2': '600', 'database.json': '600', 'admin-key.txt': '600' });
   second.child.kill('SIGTERM');
   expect(await second.exited).toBe(0);
-  expect(modes()).toEqual({ 'segments.h2': '600' });
+  expect(modes()).toEqual({ 'segments.h2': '600', 'admin-key.txt': '600' });
 });
 
 const startUp = (extra: Record<string, string>) => {
