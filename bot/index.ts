@@ -4,21 +4,24 @@
  * in here: it relays live conversations before anything else sees them), then admin commands,
  * opt-out, and the conversation handler, which always answers.
  */
-import type { CloudAdapter, TurnContext } from 'botbuilder';
+import { ActivityTypes, type CloudAdapter, type TurnContext } from 'botbuilder';
 import type { Config } from '../src/config';
 import type { CampaignService } from '../src/domain/campaigns/service';
 import type { ContactRepo } from '../src/domain/contacts/repo';
 import type { ContactService } from '../src/domain/contacts/service';
 import type { ActivityService } from '../src/domain/conversations/service';
 import type { Clock } from '../src/domain/ports/clock';
+import type { Logger } from '../src/domain/ports/logger';
+import type { WelcomeFlows } from '../src/domain/ports/welcome';
 import type { SegmentService } from '../src/domain/segments/service';
 import type { Membership } from '../src/infra/membership';
 import type { ConversationRefRepo } from '../src/infra/repos/conversationRefs';
+import type { HandoffRepo } from '../src/infra/repos/handoffs';
 import type { PendingConfirmationRepo } from '../src/infra/repos/pendingConfirmations';
 import type { ReportPort } from './admin/reportTypes';
 import { AdminCommands } from './admin/commands';
 import { createAdminHandler } from './admin';
-import type { RoleStore, TurnHandler } from './contracts';
+import type { RoleStore, TurnHandler, TurnInfo } from './contracts';
 import { createConversationHandler, createOptOutHandler } from './conversation';
 import type { Personaliser } from './personalise';
 import { turnInfoOf, TurnPipeline } from './pipeline';
@@ -48,8 +51,13 @@ export interface BotDeps {
   /** Reports for the admin /report command (optional: without them it says so). */
   reports?: ReportPort;
   clock: Clock;
+  log: Logger;
   /** Run before the built-in handlers (the handoff and the flow commands go here). */
   handlers: TurnHandler[];
+  /** Read only: is an agent relaying (their words are not their own conversation)? */
+  handoffs: Pick<HandoffRepo, 'activeForAgent'>;
+  /** With BOT_WELCOME=flow: will a workflow welcome a new contact (the workflow runtime answers)? */
+  welcomeFlows?: WelcomeFlows;
 }
 
 export interface Bot extends BotParts {
@@ -57,14 +65,31 @@ export interface Bot extends BotParts {
   logic: (context: TurnContext) => Promise<void>;
 }
 
-/** Runs the handlers in order until one takes the turn; activities without a caller are ignored. */
-export function createBotLogic(handlers: readonly TurnHandler[]) {
+const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.values(ActivityTypes));
+
+/**
+ * Runs the handlers in order until one takes the turn. Activities without a caller (typing,
+ * reactions, the bot's own join) or that no handler takes are ignored: the channel gets its 200,
+ * and the log says so at debug, naming an unknown type as such (a channel sending something new).
+ */
+export function createBotLogic(handlers: readonly TurnHandler[], log?: Pick<Logger, 'debug'>) {
   return async (context: TurnContext): Promise<void> => {
     const info = turnInfoOf(context);
-    if (!info) return;
-    for (const handle of handlers) if (await handle(context, info)) return;
+    if (info) for (const handle of handlers) if (await handle(context, info)) return;
+    const a = context.activity;
+    log?.debug(
+      { type: a.type, channelId: a.channelId, activityId: a.id },
+      KNOWN_TYPES.has(a.type) ? 'bot: activity ignored' : 'bot: ignored an activity of an unknown type',
+    );
   };
 }
+
+/** The contact's own segments (not only those read for personalisation) decide. */
+const welcomedBy = (flows: WelcomeFlows) => (info: TurnInfo) =>
+  flows.welcomes(
+    info.workspaceId,
+    info.contact.segments.map((m) => m.segmentId),
+  );
 
 /** Puts the turn pipeline on the adapter and returns the bot with its handlers in order. */
 export function createBot(deps: BotDeps): Bot {
@@ -79,6 +104,8 @@ export function createBot(deps: BotDeps): Bot {
       refs: parts.refs,
       clock,
       personalisation: config.personalisation,
+      agentInConversation: async (w, channelId, userId) =>
+        (await deps.handoffs.activeForAgent(w, { channelId, userId })) !== null,
     }),
   );
   const commands = new AdminCommands({
@@ -88,11 +115,19 @@ export function createBot(deps: BotDeps): Bot {
     ...(deps.campaigns ? { campaigns: deps.campaigns } : {}),
     ...(deps.reports ? { reports: deps.reports } : {}),
   });
-  const logic = createBotLogic([
-    ...deps.handlers,
-    createAdminHandler({ commands, pending: parts.pending, clock }),
-    createOptOutHandler({ contacts: deps.contacts }),
-    createConversationHandler({ personaliser: parts.personaliser }),
-  ]);
+  const logic = createBotLogic(
+    [
+      ...deps.handlers,
+      createAdminHandler({ commands, pending: parts.pending, clock }),
+      createOptOutHandler({ contacts: deps.contacts }),
+      createConversationHandler({
+        personaliser: parts.personaliser,
+        ...(config.welcome === 'flow' && deps.welcomeFlows
+          ? { welcomedByFlow: welcomedBy(deps.welcomeFlows) }
+          : {}),
+      }),
+    ],
+    deps.log,
+  );
   return { ...parts, logic };
 }

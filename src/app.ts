@@ -14,6 +14,7 @@ import { campaignReplies } from '../bot/campaignReplies';
 import { createHandoff } from '../bot/handoff';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/ports/clock';
+import { StopGate } from './domain/ports/sendGate';
 import { provideDatabase, type ProvidedDatabase } from './infra/db/chain';
 import { closeServer, createHttpServer, listen } from './infra/http/server';
 import type { Logger } from './infra/logger';
@@ -22,6 +23,7 @@ import { createCoreServices } from './compose/core';
 import { IMPORT_MAX_BYTES, IMPORT_PATH } from './api/import';
 import { createCampaigns, type Campaigns } from './infra/campaigns';
 import { SegmentService } from './domain/segments/service';
+import type { WorkspaceService } from './domain/workspaces/workspaces';
 import { startLoop } from './infra/loop';
 import { Membership } from './infra/membership';
 import { Metrics } from './infra/metrics';
@@ -52,6 +54,8 @@ export interface App {
   campaigns: Campaigns;
   /** Workflows: bindings, instances, the stepper. */
   flows: FlowRuntime;
+  /** Workspaces and their keys (main.ts makes the first run's sign-in key with it). */
+  workspaces: WorkspaceService;
   stop(): Promise<void>;
 }
 
@@ -77,8 +81,12 @@ export async function startApp(
   });
   const cleanups: (() => Promise<void>)[] = [() => provided.stop()];
   let draining = false;
+  // A stop first closes the gate, so no campaign wave, flow step or Agenda job starts after the
+  // signal; the steps below then wait (bounded) for what is in flight to be recorded.
+  const gate = new StopGate();
   const cleanup = async () => {
     draining = true;
+    gate.close();
     for (const fn of cleanups.reverse())
       await fn().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
   };
@@ -94,6 +102,8 @@ export async function startApp(
       name: `segments-${process.pid}`,
       log: log.child({ component: 'scheduler' }),
     });
+    // Agenda takes no new job from the signal on (its own step below waits for the running ones).
+    gate.onClose(() => void scheduler.stop(config.shutdownTimeoutMs).catch(() => undefined));
 
     const segmentRepo = new SegmentRepo(db);
     await segmentRepo.ensureIndexes();
@@ -143,10 +153,12 @@ export async function startApp(
       concurrency: config.campaigns.concurrency,
       log,
       clock,
+      gate,
     });
     await campaigns.ensureIndexes();
+    const handoffRepo = new HandoffRepo(db);
     const handoff = createHandoff({
-      repo: new HandoffRepo(db),
+      repo: handoffRepo,
       roles: botParts.roles,
       sender: botParts.proactive,
       agenda: scheduler.agenda,
@@ -169,6 +181,7 @@ export async function startApp(
       handoff,
       clock,
       log,
+      gate,
     });
     // Human handoff runs before the built-in handlers: a live conversation's messages are the agent's.
     const bot = createBot({
@@ -182,6 +195,9 @@ export async function startApp(
       campaigns: campaigns.service,
       reports,
       clock,
+      log: botLog,
+      handoffs: handoffRepo,
+      welcomeFlows: flows.runtime,
       handlers: [
         handoff.handler,
         createFlowCommandHandler({ admin: () => flows.admin, contacts: core.contactRepo }),
@@ -255,6 +271,7 @@ export async function startApp(
       bot,
       campaigns,
       flows: flows.runtime,
+      workspaces: core.workspaces,
       stop: () => (stopping ??= cleanup()),
     };
   } catch (err) {

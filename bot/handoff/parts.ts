@@ -55,7 +55,12 @@ export interface HandoffParts {
   activity?: { setHandoff(ws: string, contactId: string, state: HandoffState): Promise<void> };
 }
 
-/** Tells every agent; one unreachable agent does not keep the others from it. Returns how many missed it. */
+/**
+ * Tells every agent; one unreachable agent does not keep the others from it. Returns how many it
+ * failed to tell: a grant on a channel the agent has never talked to the bot on (a bare id in
+ * BOT_AGENTS names both local channels) has no conversation to send to, and is not a failure
+ * unless no agent was reached at all.
+ */
 export async function tellAgents(p: HandoffParts, ws: string, text: string): Promise<number> {
   const agents = await p.roles.holders(ws, 'agent');
   const results = await Promise.allSettled(
@@ -64,7 +69,9 @@ export async function tellAgents(p: HandoffParts, ws: string, text: string): Pro
       p.sender.toUser(ws, a.channelId, a.userId, text, { respectOptOut: false }),
     ),
   );
-  return results.filter((r) => r.status === 'rejected' || r.value !== 'sent').length;
+  const sent = results.filter((r) => r.status === 'fulfilled' && r.value === 'sent').length;
+  const noChannel = results.filter((r) => r.status === 'fulfilled' && r.value === 'no-reference').length;
+  return sent > 0 ? results.length - sent - noChannel : results.length;
 }
 
 /** Records the contact's handoff state; a failure is logged, never fails the conversation. */

@@ -8,7 +8,7 @@
  *   list                 every workspace
  */
 import { createCoreServices } from '../compose/core';
-import { loadConfig } from '../config';
+import { loadProcessConfig } from '../config';
 import { AppError } from '../errors';
 import { provideDatabase } from '../infra/db/chain';
 import { createLogger } from '../infra/logger';
@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const config = loadConfig(process.env);
+  const config = loadProcessConfig();
   const log = createLogger({ ...config, logLevel: 'warn' });
   const provided = await provideDatabase(config, { purpose: 'start', log, shareRunning: true });
   const conn = await connectMongo(provided.uri, config.dbName, log);

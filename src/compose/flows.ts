@@ -11,6 +11,7 @@ import type { Config } from '../config';
 import type { ContactRepo } from '../domain/contacts/repo';
 import type { ContactService } from '../domain/contacts/service';
 import type { Clock } from '../domain/ports/clock';
+import type { SendGate } from '../domain/ports/sendGate';
 import type { ProactiveSender } from '../domain/ports/proactive';
 import type { SegmentService } from '../domain/segments/service';
 import type { ConversationRefRepo } from '../infra/repos/conversationRefs';
@@ -36,6 +37,8 @@ export interface FlowParts {
   handoff: HandoffModule;
   clock: Clock;
   log: Logger;
+  /** Closed by a graceful stop: no flow step starts after it. */
+  gate: SendGate;
 }
 
 export interface Flows {
@@ -58,8 +61,10 @@ export async function createFlows(config: Config, p: FlowParts): Promise<Flows> 
     }),
     clock: p.clock,
     timeScale: config.flows.timeScale,
+    botGreets: config.bot.welcome === 'greeting',
     lockMs: config.flows.lockMs,
     log: p.log.child({ component: 'flows' }),
+    gate: p.gate,
   });
   await runtime.ensureIndexes();
   if (config.flows.builtIn) await runtime.bindings.ensureBuiltIns(config.bot.workspaceId);

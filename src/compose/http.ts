@@ -51,7 +51,12 @@ export async function registerRoutes(server: Server, p: RouteParts): Promise<Loo
   registerSegmentRoutes(server, { segments: p.segments, membership: p.membership });
   registerReportRoutes(server, p.reports);
   registerFlowRoutes(server, { flows: p.flows.runtime, admin: p.flows.admin });
-  registerCampaignRoutes(server, { campaigns: p.campaigns.service, deliveries: p.campaigns.deliveries });
+  registerCampaignRoutes(server, {
+    campaigns: p.campaigns.service,
+    deliveries: p.campaigns.deliveries,
+    contacts: p.core.contacts,
+    resend: p.campaigns.resend,
+  });
   registerOpenApi(server, config.version);
   registerConsole(server, config.projectRoot);
   registerBotRoute(server, p.bot.adapter, p.bot.logic, Boolean(config.bot.appId));

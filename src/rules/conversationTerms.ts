@@ -9,7 +9,7 @@ export const MAX_RANK = 20;
 /** Occurrences older than this before the latest message can match no window a rule may use. */
 export const MAX_WINDOW_MS = 90 * 86_400_000;
 
-/** Intent → its keywords and phrases (lower case). Documented in the README's rule catalogue. */
+/** Intent → its keywords and phrases (lower case). Documented in docs/rules.md. */
 export const INTENT_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
   refund: ['refund', 'refunds', 'money back', 'reimburse', 'reimbursement', 'chargeback'],
   cancel: ['cancel', 'cancellation', 'cancelling', 'canceling', 'terminate', 'close my account'],

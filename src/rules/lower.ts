@@ -7,15 +7,7 @@ import type { Condition, RelativeTime, Rule, RuleContext, WindowCount } from './
 import { lookupField, OPERATORS_BY_TYPE } from './catalogue';
 import { RuleValidationError } from './errors';
 import { valueKind } from './checks';
-import {
-  dateSpan,
-  lowerCaseStored,
-  relativeMs,
-  resolveSegmentId,
-  subPath,
-  textPattern,
-  wellFormed,
-} from './semantics';
+import { dateSpan, relativeMs, resolveSegmentId, subPath, textPattern } from './semantics';
 import { checkValue } from './values';
 import { windowCheck } from './windowValue';
 import type { Bound, Check } from './checkTypes';
@@ -72,13 +64,15 @@ export function lowerCondition(c: Condition, ctx: RuleContext | undefined, path:
   const negate = (c.not === true) !== (positive !== c.operator);
   const at = field.path;
   const v = c.value;
-  const exact = field.storedLowerCase === true;
   const text = (): string => (typeof v === 'string' ? v : fail('expected a string value'));
   const num = (): number => (isNumber(v) ? v : fail('expected a number value'));
   const span = () => dateSpan(typeof v === 'string' ? v : '') ?? fail('expected a date literal');
   const ago = (): number => (isRelative(v) ? relativeMs(v) : fail('expected a relative time'));
   const regex = (...sources: string[]): Check => ({ kind: 'regex', path: at, sources });
-  const anyOf = (values: string[]): Check => regex(...values.map((x) => textPattern('equals', x, exact)));
+  // Text compares case-insensitively on every field, email and emailDomain included: the contact
+  // model lower-cases those, but data written by an older version or another tool may not be, and
+  // both targets must answer the same on it (a flag-free caseless regex means the same to both).
+  const anyOf = (values: string[]): Check => regex(...values.map((x) => textPattern('equals', x, false)));
   const check = ((): Check => {
     if (field.type === 'activity' || field.type === 'intent') {
       const checked = checkValue(valueKind(field.type, c.operator), v, c.operator);
@@ -89,19 +83,15 @@ export function lowerCondition(c: Condition, ctx: RuleContext | undefined, path:
     switch (positive) {
       case '=':
         if (isNumber(v)) return { kind: 'eq', path: at, value: v };
-        return exact
-          ? { kind: 'eq', path: at, value: wellFormed(lowerCaseStored(text())) }
-          : regex(textPattern('equals', text(), false));
+        return regex(textPattern('equals', text(), false));
       case 'contains':
       case 'starts with':
       case 'ends with':
-        return regex(textPattern(positive, text(), exact));
+        return regex(textPattern(positive, text(), false));
       case 'in':
         if (isNumbers(v)) return { kind: 'in', path: at, values: v };
         if (!isStrings(v)) return fail('expected a non-empty list of strings or of numbers');
-        return exact
-          ? { kind: 'in', path: at, values: v.map((x) => wellFormed(lowerCaseStored(x))) }
-          : anyOf(v);
+        return anyOf(v);
       case '>':
         return { kind: 'range', path: at, type: 'number', min: bound(num(), false) };
       case '>=':

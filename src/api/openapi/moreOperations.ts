@@ -4,7 +4,8 @@
  * by their top-level shape.
  */
 import { z } from 'zod';
-import { campaignInputSchema } from '../../domain/campaigns/input';
+import { campaignInputSchema, templatePreviewSchema } from '../../domain/campaigns/input';
+import { resendSchema } from '../campaigns';
 import { maxAgeSchema } from '../reports';
 import { op, type ApiOperation } from './registry';
 
@@ -19,6 +20,23 @@ const CAMPAIGNS: ApiOperation[] = [
     errors: [409],
   }),
   op('get', '/campaigns', 'Every campaign', 'Campaigns', { ok: [200, page] }),
+  op(
+    'post',
+    '/campaigns/preview',
+    'A template rendered for one contact (or the sample contact)',
+    'Campaigns',
+    {
+      body: templatePreviewSchema,
+      ok: [
+        200,
+        z.strictObject({
+          text: z.string(),
+          contact: z.strictObject({ _id: z.string(), name: z.string() }).nullable(),
+        }),
+      ],
+      errors: [404],
+    },
+  ),
   op('get', '/campaigns/{id}', 'One campaign with its counts by status', 'Campaigns', { ok: [200, any] }),
   ...(['start', 'pause', 'resume', 'cancel'] as const).map((action) =>
     op(
@@ -34,12 +52,39 @@ const CAMPAIGNS: ApiOperation[] = [
   ),
   op('get', '/campaigns/{id}/deliveries', 'Deliveries, paged, by status', 'Campaigns', {
     query: z.strictObject({
-      status: z.string().optional(),
+      status: z
+        .string()
+        .optional()
+        .describe('pending, sending, sent, failed, skipped or unknown (`sendingAt`: when its send started)'),
       limit: z.coerce.number().int().min(1).max(500).optional(),
       cursor: z.string().optional(),
     }),
     ok: [200, any],
   }),
+  op(
+    'post',
+    '/campaigns/{id}/deliveries/resend',
+    'Send chosen `unknown` deliveries once more (never automatic; a recipient may get a second copy)',
+    'Campaigns',
+    {
+      body: resendSchema,
+      ok: [
+        200,
+        z.looseObject({
+          results: z.array(
+            z.looseObject({
+              id: z.string(),
+              contactId: z.string().optional(),
+              status: z.string(),
+              reason: z.string().optional(),
+              resent: z.boolean(),
+            }),
+          ),
+          summary: z.record(z.string(), z.number()),
+        }),
+      ],
+    },
+  ),
 ];
 
 const FLOWS: ApiOperation[] = [

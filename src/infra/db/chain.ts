@@ -40,7 +40,7 @@ export interface ChainOptions {
 const HOW_TO =
   'Provide a database in one of these ways: set MONGODB_URI to a running MongoDB; or let ' +
   'mongodb-memory-server download mongod (needs internet once); or install Java 17+ and Maven so ' +
-  'mongo-java-server can start (see README "Databases").';
+  'mongo-java-server can start (see docs/operations.md, "Databases").';
 
 export async function provideDatabase(config: Config, opts: ChainOptions): Promise<ProvidedDatabase> {
   const cacheDir = opts.cacheDir ?? path.join(config.projectRoot, '.cache');

@@ -32,6 +32,14 @@ export class SegmentRepo implements SegmentStore {
     return this.segments.find({ workspaceId }).sort({ priority: -1, name: 1 }).toArray();
   }
 
+  /**
+   * Every workspace that has a dynamic segment: the one unscoped read, for start-up work across
+   * workspaces (membership's recheck repair), which then reads each workspace scoped.
+   */
+  async workspacesWithDynamic(): Promise<string[]> {
+    return (await this.segments.distinct('workspaceId', { type: 'dynamic' })).map(String);
+  }
+
   get(workspaceId: string, id: string): Promise<Segment | null> {
     return this.segments.findOne({ workspaceId, _id: id });
   }
