@@ -1,6 +1,10 @@
-/** The RoleStore contract on MongoDB and on the handoff tests' in-memory fake. */
+/**
+ * The RoleStore contract on MongoDB and on the in-memory store the handoff tests use (their
+ * FakeRoles is MemoryRoleStore plus seeded agents; it is not imported here because the handoff
+ * harness loads botbuilder, seconds of start-up for nothing).
+ */
 import { MongoRoleStore } from '../../bot/roles';
-import { FakeRoles } from '../integration/handoff/harness';
+import { MemoryRoleStore } from '../support/memoryRoles';
 import { freshMongoDbs } from './mongoDbs';
 import { describeRoleStoreContract } from './roleStore.contract';
 
@@ -12,4 +16,4 @@ describeRoleStoreContract('MongoRoleStore', async () => {
   return store;
 });
 
-describeRoleStoreContract('FakeRoles (in memory)', () => new FakeRoles([]));
+describeRoleStoreContract("MemoryRoleStore (the handoff tests' FakeRoles)", () => new MemoryRoleStore());

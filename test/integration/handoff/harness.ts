@@ -9,8 +9,8 @@ import type { Db } from 'mongodb';
 import pino from 'pino';
 import { createHandoff, type HandoffModule } from '../../../bot/handoff';
 import { HandoffRepo } from '../../../src/infra/repos/handoffs';
-import { ANY_CHANNEL } from '../../../src/infra/repos/conversationRefs';
-import type { ProactiveOutcome, ProactiveSender, Role, RoleStore, TurnInfo } from '../../../bot/contracts';
+import { MemoryRoleStore } from '../../support/memoryRoles';
+import type { ProactiveOutcome, ProactiveSender, Role, TurnInfo } from '../../../bot/contracts';
 import { ZERO_TRAITS, type Contact } from '../../../src/domain/contacts/types';
 import type { Segment } from '../../../src/domain/segments/types';
 
@@ -59,40 +59,13 @@ export class FakeSender implements ProactiveSender {
 }
 
 /**
- * An in-memory RoleStore that behaves like MongoRoleStore (test/contracts/roles.test.ts runs the
- * same contract on both): grants per workspace, channel and user, ANY_CHANNEL on every channel.
- * `agents` are granted the agent role in WS on CHANNEL.
+ * The in-memory RoleStore (test/support/memoryRoles.ts, held to MongoRoleStore's contract), with
+ * `agents` holding the agent role in WS on CHANNEL.
  */
-export class FakeRoles implements RoleStore {
-  private readonly grants = new Map<
-    string,
-    { workspaceId: string; channelId: string; userId: string; role: Role }
-  >();
+export class FakeRoles extends MemoryRoleStore {
   constructor(agents: string[] = []) {
-    for (const userId of agents) this.put(WS, CHANNEL, userId, 'agent');
-  }
-  async rolesOf(ws: string, channelId: string, userId: string): Promise<Role[]> {
-    const roles = [...this.grants.values()]
-      .filter((g) => g.workspaceId === ws && g.userId === userId)
-      .filter((g) => g.channelId === channelId || g.channelId === ANY_CHANNEL)
-      .map((g) => g.role);
-    return [...new Set(roles)];
-  }
-  async grant(ws: string, channelId: string, userId: string, role: Role): Promise<void> {
-    this.put(ws, channelId, userId, role);
-  }
-  async holders(ws: string, role: Role): Promise<{ channelId: string; userId: string }[]> {
-    return [...this.grants.values()]
-      .filter((g) => g.workspaceId === ws && g.role === role)
-      .map((g) => ({ channelId: g.channelId, userId: g.userId }));
-  }
-  private put(workspaceId: string, channelId: string, userId: string, role: Role): void {
-    this.grants.set(JSON.stringify([workspaceId, channelId, userId, role]), {
-      workspaceId,
-      channelId,
-      userId,
-      role,
-    });
+    super();
+    for (const userId of agents) this.add(WS, CHANNEL, userId, 'agent');
   }
 }
 
