@@ -15,7 +15,7 @@ import { EffectRunner, type EffectPorts } from './effects';
 import { agendaTimers, defineFlowJobs, type DwellJobData } from './jobs';
 import { FlowStarter } from './starter';
 import { FlowStepper, type Facts, type WakeJobData } from './stepper';
-import { recordStart } from './starter';
+import { FlowAdmission, recordStarts } from './admission';
 import { ensureFlowIndexes, flowCollections, type FlowCollections, type FlowInstance } from './store';
 
 /** Due instances read per query when waking timers. */
@@ -48,6 +48,8 @@ export class FlowRuntime {
   readonly bindings: BindingRepo;
   readonly stepper: FlowStepper;
   readonly starter: FlowStarter;
+  /** Admission of pending instances: re-entry policy, dwell (admission.ts). */
+  readonly admission: FlowAdmission;
   private readonly timers;
   private names = new Map<string, { checkedAt: number; generation: number; keys: Map<string, string> }>();
   private loop: Loop | undefined;
@@ -87,11 +89,15 @@ export class FlowRuntime {
       bindings: this.bindings,
       segmentKey: async (ws, id) => (await this.segmentKeys(ws, id)).get(id),
       kick: (ws, id) => this.kick(ws, id),
-      scheduleDwell: (at, ws, instanceId) => this.timers.scheduleDwell(at, { workspaceId: ws, instanceId }),
       stop: (inst, why) => this.stopInstance(inst, 'cancelled', `stopped: ${why}`),
       clock: o.clock,
-      timeScale: o.timeScale,
       log: o.log,
+    });
+    this.admission = new FlowAdmission({
+      c: this.c,
+      scheduleDwell: (at, ws, instanceId) => this.timers.scheduleDwell(at, { workspaceId: ws, instanceId }),
+      clock: o.clock,
+      timeScale: o.timeScale,
     });
   }
 
@@ -181,7 +187,7 @@ export class FlowRuntime {
    */
   private async advanceMany(ws: string, ids: string[]): Promise<void> {
     const insts = await this.c.instances.find({ _id: { $in: ids }, workspaceId: ws }).toArray();
-    const admitted = await this.starter.admitMany(insts, await this.bindings.enabled(ws), this.o.lockMs);
+    const admitted = await this.admission.admitMany(insts, await this.bindings.enabled(ws), this.o.lockMs);
     await this.stepper.startMany(admitted);
     for (const inst of insts)
       if (inst.status === 'running' && inst.rev === 0) await this.stepper.start(ws, inst._id);
@@ -279,7 +285,7 @@ export class FlowRuntime {
       },
     );
     if (res.modifiedCount === 1) {
-      await recordStart(this.c, inst, now);
+      await recordStarts(this.c, [inst], now);
       await this.stepper.start(d.workspaceId, inst._id);
     }
   }
