@@ -22,8 +22,9 @@ const routes = [
   [/^#\/campaigns$/, () => renderCampaigns(main)],
   [new RegExp(`^#/campaigns/${ID}$`), (m) => renderCampaign(main, m[1])],
   [/^#\/flows$/, () => renderFlows(main, {})],
-  [new RegExp(`^#/flows/instances/${ID}$`), (m) => renderFlows(main, { instance: m[1] })],
-  [new RegExp(`^#/flows/contacts/${ID}$`), (m) => renderFlows(main, { contact: m[1] })],
+  // Instance ids name their binding and transition (`<binding>:<transition>`): any characters.
+  [/^#\/flows\/instances\/([^/]+)$/, (m) => renderFlows(main, { instance: decodeURIComponent(m[1]) })],
+  [/^#\/flows\/contacts\/([^/]+)$/, (m) => renderFlows(main, { contact: decodeURIComponent(m[1]) })],
   [/^#\/reports$/, () => renderReports(main)],
   [/^#\/chat$/, () => renderChat(main)],
   [/^#\/docs$/, () => renderDocs(main)],

@@ -257,7 +257,14 @@ describe('flows', () => {
     await s.page.waitForSelector('#instances-table tbody tr[data-status="cancelled"]');
     await t.waitText('#instance', 'cancelled');
     expect(await t.visible('#inst-cancel')).toBe(false);
-    expect((await instancesOf(`flowId=welcome`)).map((i) => i.status)).toEqual(['cancelled']);
+    const [cancelled] = await instancesOf(`flowId=welcome`);
+    expect(cancelled?.status).toBe('cancelled');
+    // An instance has its own address (its id holds a colon).
+    await s.page.goto(`${s.origin}/#/flows/instances/${encodeURIComponent(cancelled!.id)}`);
+    await t.waitText('#instance', 'Welcome sequence for');
+    expect(await t.text('#instance .badge')).toBe('cancelled');
+    await s.page.goto(`${s.origin}/#/flows`);
+    await s.page.waitForSelector('.flow[data-flow="welcome"] tr[data-segment="Newcomers"] button');
   });
 
   test('disable and enable a binding: a disabled binding starts nothing', async () => {
@@ -311,7 +318,9 @@ describe('flows', () => {
   });
 });
 
-test('no request left the server and the page threw nothing', () => {
-  expect(s.outside).toEqual([]);
-  expect(s.pageErrors).toEqual([]);
+describe('afterwards', () => {
+  test('no request left the server and the page threw nothing', () => {
+    expect(s.outside).toEqual([]);
+    expect(s.pageErrors).toEqual([]);
+  });
 });
