@@ -17,6 +17,7 @@ import { ForbiddenError, ValidationError } from '../src/errors';
 import type { Logger } from '../src/infra/logger';
 import { CachingBotFrameworkAuthentication } from './connectorCache';
 import { createTurnErrorHandler } from './errors';
+import { loopbackUrl } from './loopback';
 
 export const MESSAGES_PATH = '/api/messages';
 
@@ -80,17 +81,20 @@ function normaliseNames(activity: Record<string, unknown>): void {
 /**
  * Without an app id nothing proves who sent an activity, and the bot would post its replies to
  * whatever serviceUrl it names: then only loopback serviceUrls (the Emulator, `npm run chat`, the
- * console's Web Chat) are accepted.
+ * console's Web Chat) are accepted, and the activity carries the checked (normal) form of the URL
+ * from here on, so what is stored as the conversation reference is exactly what was checked.
  */
 export function checkServiceUrl(body: unknown, authenticated: boolean): void {
   if (authenticated) return;
-  const url = new URL((body as { serviceUrl: string }).serviceUrl);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname) && !url.hostname.startsWith('127.')) {
+  const activity = body as { serviceUrl: string };
+  const normal = loopbackUrl(activity.serviceUrl);
+  if (!normal) {
     throw new ForbiddenError(
       'Without MICROSOFT_APP_ID the bot only answers activities whose serviceUrl is on this machine ' +
-        '(127.0.0.1, localhost): set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD for a real channel.',
+        '(127.0.0.0/8, [::1], localhost): set MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD for a real channel.',
     );
   }
+  activity.serviceUrl = normal;
 }
 
 /** `POST /api/messages` on the existing restify server. */

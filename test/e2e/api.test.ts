@@ -4,7 +4,8 @@
  */
 import pino from 'pino';
 import type { Server } from 'restify';
-import { createCoreServices, registerCoreRoutes, type CoreServices } from '../../src/api';
+import { registerCoreRoutes } from '../../src/api';
+import { createCoreServices, type CoreServices } from '../../src/compose/core';
 import { closeServer, createHttpServer, listen } from '../../src/infra/http/server';
 import { openTestDb, type TestDb } from '../support/db';
 import { RecordingListener } from '../support/recordingListener';
@@ -188,18 +189,20 @@ test('events: per-item results with HTTP 200; over 1000 → 400 BATCH_TOO_LARGE;
   expect(rb.body.results[0]!.status).toBe('applied');
 });
 
-test('a 20,000-deep event body is that item invalid, not a 500 mid-batch (issue 16)', async () => {
+test('a deep event item is that item invalid, not a 500 mid-batch (issue 16); hostile depth is a 400 (issue 28)', async () => {
   const id = (await call('POST', '/contacts', keyA, { name: 'Deep' })).body._id;
-  // Written out by hand: JSON.stringify itself overflows the stack at this depth.
-  const deep = `${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`;
+  // Written out by hand: JSON.stringify itself overflows the stack at 20,000 levels.
+  const nest = (n: number) => `${'{"a":'.repeat(n)}1${'}'.repeat(n)}`;
   const item = (eventId: string, type: string, data: string) =>
     `{"eventId":"${eventId}","type":"${type}","contactId":"${id}","data":${data}}`;
-  const body = `[${item('d1', 'lead_score.set', '{"score":5}')},${item('d2', 'custom', deep)},${item('d3', 'lead_score.set', '{"score":7}')}]`;
-  const res = await fetch(`${base}/events`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${keyA}`, 'content-type': 'application/json' },
-    body,
-  });
+  const post = (deep: string, n: number) =>
+    fetch(`${base}/events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${keyA}`, 'content-type': 'application/json' },
+      body: `[${item(`d1-${n}`, 'lead_score.set', '{"score":5}')},${item(`d2-${n}`, 'custom', deep)},${item(`d3-${n}`, 'lead_score.set', `{"score":${n}}`)}]`,
+    });
+  // Deeper than an event's data may be (32) but within the body limit (64): that item only.
+  const res = await post(nest(40), 40);
   expect(res.status).toBe(200);
   const r = { body: (await res.json()) as { results: unknown[] } };
   expect(r.body.results).toMatchObject([
@@ -210,4 +213,9 @@ test('a 20,000-deep event body is that item invalid, not a 500 mid-batch (issue 
     },
     { status: 'applied' },
   ]);
+  // 20,000 levels: refused whole before parsing, like a body on any route; nothing is applied.
+  const hostile = await post(nest(20_000), 20_000);
+  expect(hostile.status).toBe(400);
+  expect(((await hostile.json()) as { error: { code: string } }).error.code).toBe('BODY_TOO_DEEP');
+  expect((await call('GET', `/contacts/${id}`, keyA)).body.leadScore).toBe(40);
 });

@@ -62,14 +62,25 @@ describe('loadConfig', () => {
   test.each([
     ['ADMIN_API_KEY', 'short-secret'],
     ['MONGODB_URI', 'http://user:hunter2@db'],
-  ])('a wrong %s is reported without its value', (name, value) => {
-    expect.assertions(1);
+    ['METRICS_TOKEN', 'short-token'],
+  ])('a wrong %s is reported without its value (issue 28)', (name, value) => {
+    expect.assertions(2);
     try {
       loadConfig({ [name]: value });
     } catch (e) {
       expect((e as Error).message).not.toContain(value);
+      expect((e as Error).message).toContain(`${name}=(hidden, ${value.length} characters)`);
     }
   });
+
+  test.each(['ADMIN_API_KEY', 'METRICS_TOKEN'])(
+    '%s set to an empty string is refused, not taken as "no key" (issue 28)',
+    (name) => {
+      const run = () => loadConfig({ [name]: '' });
+      expect(run).toThrow(ConfigError);
+      expect(run).toThrow(new RegExp(`^${name} is set but empty: `));
+    },
+  );
 
   test('BOT_PERSONALISATION: on by default, "false" turns it off', () => {
     expect(loadConfig({}).bot.personalisation).toBe(true);

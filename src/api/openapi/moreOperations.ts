@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { campaignInputSchema, templatePreviewSchema } from '../../domain/campaigns/input';
+import { resendSchema } from '../campaigns';
 import { maxAgeSchema } from '../reports';
 import { op, type ApiOperation } from './registry';
 
@@ -51,12 +52,39 @@ const CAMPAIGNS: ApiOperation[] = [
   ),
   op('get', '/campaigns/{id}/deliveries', 'Deliveries, paged, by status', 'Campaigns', {
     query: z.strictObject({
-      status: z.string().optional(),
+      status: z
+        .string()
+        .optional()
+        .describe('pending, sending, sent, failed, skipped or unknown (`sendingAt`: when its send started)'),
       limit: z.coerce.number().int().min(1).max(500).optional(),
       cursor: z.string().optional(),
     }),
     ok: [200, any],
   }),
+  op(
+    'post',
+    '/campaigns/{id}/deliveries/resend',
+    'Send chosen `unknown` deliveries once more (never automatic; a recipient may get a second copy)',
+    'Campaigns',
+    {
+      body: resendSchema,
+      ok: [
+        200,
+        z.looseObject({
+          results: z.array(
+            z.looseObject({
+              id: z.string(),
+              contactId: z.string().optional(),
+              status: z.string(),
+              reason: z.string().optional(),
+              resent: z.boolean(),
+            }),
+          ),
+          summary: z.record(z.string(), z.number()),
+        }),
+      ],
+    },
+  ),
 ];
 
 const FLOWS: ApiOperation[] = [

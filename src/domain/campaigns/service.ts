@@ -4,7 +4,7 @@
  * `lifecycle.ts` allows. The sending itself (runs, deliveries, jobs) sits behind `RunControl`,
  * implemented in infrastructure; this file does no I/O of its own.
  */
-import { ObjectId } from 'mongodb';
+import { newId } from '../ports/ids';
 import { NotFoundError, ValidationError } from '../../errors';
 import { parseCampaignInput } from './input';
 import { checkAction, fromStatuses, type CampaignAction } from './lifecycle';
@@ -72,7 +72,7 @@ export class CampaignService {
     const source = 'text' in d.template ? d.template.text : await this.file(d.template.file);
     compileTemplate(source);
     const campaign: Campaign = {
-      _id: new ObjectId().toHexString(),
+      _id: newId(),
       workspaceId,
       name: d.name,
       nameKey: d.name.toLowerCase(),

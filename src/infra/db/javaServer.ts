@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseLockedError, DatabaseUnavailableError } from '../../errors';
-import type { Logger } from '../logger';
+import { javaLogWriter, type JavaLogSink } from './javaLog';
 import { describeLockHolder } from './lockHolder';
 import { launcherDir, prepareLauncher } from './launcherBuild';
 
@@ -25,8 +25,8 @@ export interface JavaServerOptions {
   startTimeoutMs?: number;
   /** Stock mongo-java-server without our secondary indexes: only for benchmark baselines. */
   stock?: boolean;
-  /** Receives the JVM's stderr, line by line. */
-  log?: Pick<Logger, 'warn'>;
+  /** Receives the JVM's stderr, one record per event (javaLog.ts). */
+  log?: JavaLogSink;
 }
 
 export interface RunningServer {
@@ -43,7 +43,7 @@ const TAIL = 2000;
 export async function startJavaServer(opts: JavaServerOptions): Promise<RunningServer> {
   const classpath = await prepareLauncher(opts.projectRoot, opts.cacheDir);
   const backend = opts.stock ? ['--stock'] : opts.h2File ? ['--h2', opts.h2File] : ['--memory'];
-  if (opts.h2File) fs.mkdirSync(path.dirname(opts.h2File), { recursive: true });
+  if (opts.h2File) ownerOnly(opts.h2File);
   const child = spawn(
     'java',
     [
@@ -87,13 +87,22 @@ export async function startJavaServer(opts: JavaServerOptions): Promise<RunningS
   };
 }
 
-function logLines(child: ChildProcess, log: Pick<Logger, 'warn'>): void {
-  let partial = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    const lines = (partial + d.toString()).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) if (line.trim()) log.warn({ pid: child.pid }, `mongo-java-server: ${line}`);
-  });
+/**
+ * The H2 file holds personal data and key hashes: readable by this user only (0600, like
+ * database.json), whatever the umask. MVStore opens an existing file in place, and an empty one
+ * as a new store, so creating it here first is enough; a file an older version left 0644 is
+ * narrowed at the next start.
+ */
+function ownerOnly(h2File: string): void {
+  fs.mkdirSync(path.dirname(h2File), { recursive: true, mode: 0o700 });
+  fs.closeSync(fs.openSync(h2File, 'a', 0o600));
+  fs.chmodSync(h2File, 0o600);
+}
+
+function logLines(child: ChildProcess, log: JavaLogSink): void {
+  const writer = javaLogWriter(log, child.pid);
+  child.stderr?.on('data', (d: Buffer) => writer.push(d.toString()));
+  child.stderr?.on('end', () => writer.end());
 }
 
 function readAddress(child: ChildProcess, opts: JavaServerOptions, tail: () => string): Promise<string> {

@@ -117,7 +117,7 @@ export class FlowStarter {
       started: e?.started ?? 0,
       lastStartedAt: e ? e.lastStartedAt.getTime() : null,
     };
-    const decision = mayStart(binding.reentry, prior, now.getTime());
+    const decision = mayStart(binding.reentry, prior, now.getTime(), this.d.timeScale);
     if (!decision.start) return (await this.close(inst, decision.reason), null);
     const dwellMs = Math.round(binding.dwellMs * this.d.timeScale);
     const dwellUntil = dwellMs > 0 ? new Date(Date.now() + dwellMs) : null; // Agenda's (real) time
@@ -179,6 +179,7 @@ export class FlowStarter {
             binding.reentry,
             { running: false, started: e?.started ?? 0, lastStartedAt: e ? e.lastStartedAt.getTime() : null },
             now.getTime(),
+            this.d.timeScale,
           )
         : null;
       if (binding && decision?.start && Math.round(binding.dwellMs * this.d.timeScale) === 0)

@@ -1,10 +1,11 @@
 /**
- * The restify server: JSON body parsing with a size limit, the error handler, and `GET /healthz`.
+ * The restify server: JSON body parsing with a size and a nesting limit, the error handler, and `GET /healthz`.
  * Capabilities add their routes through `register` before `listen`.
  */
 import restify, { type Server } from 'restify';
 import type { Logger } from '../logger';
 import { AppError, ShuttingDownError } from '../../errors';
+import { BodyTooDeepError, MAX_BODY_DEPTH, nestsDeeperThan } from './bodyDepth';
 import { toHttpError } from './errors';
 
 export interface Health {
@@ -55,6 +56,7 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     const reader = big && large && (req.path?.() ?? '').startsWith(large.pathPrefix) ? big : normal;
     reader(req, res, next);
   }) as Handler);
+  server.use(rejectDeepBodies);
   server.use(restify.plugins.jsonBodyParser({ mapParams: false }));
 
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, next: () => void) => {
@@ -89,6 +91,14 @@ function onlyJsonBodies(req: restify.Request, _res: restify.Response, next: (err
       `A request body must be JSON (Content-Type: application/json), not "${type.slice(0, 100) || 'none'}".`,
     ),
   );
+}
+
+/** Before any parsing, for every route: see bodyDepth.ts. */
+function rejectDeepBodies(req: restify.Request, _res: restify.Response, next: (err?: unknown) => void): void {
+  const body: unknown = req.body;
+  const raw = typeof body === 'string' || body instanceof Uint8Array ? body : undefined;
+  if (raw && nestsDeeperThan(raw, MAX_BODY_DEPTH)) return next(new BodyTooDeepError(MAX_BODY_DEPTH));
+  next();
 }
 
 /** Resolves with the bound port once listening (PORT=0 picks a free one). */

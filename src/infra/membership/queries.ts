@@ -126,9 +126,11 @@ export class SegmentQueries {
       .sort({ position: 1 })
       .limit(limit)
       .toArray();
-    // A short page has seen everything up to `upTo`: the next one may start there.
-    const last = items[items.length - 1];
-    const nextCursor = items.length < limit ? Math.max(after, upTo) : last!.position;
+    // The cursor is the last position this workspace saw, never the dispatcher's (global)
+    // position: that one moves with every workspace's changes, and a workspace with no
+    // transitions would watch its cursor tick with another tenant's activity (issue 28). Paging on
+    // from the last item has no gap: every position of this feed up to it was on this page or before.
+    const nextCursor = items[items.length - 1]?.position ?? after;
     return { items: await this.named(workspaceId, items), nextCursor };
   }
 

@@ -8,6 +8,7 @@ import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
 import pino from 'pino';
 import { createHandoff, type HandoffModule } from '../../../bot/handoff';
+import { HandoffRepo } from '../../../src/infra/repos/handoffs';
 import type { ProactiveOutcome, ProactiveSender, Role, RoleStore, TurnInfo } from '../../../bot/contracts';
 import { ZERO_TRAITS, type Contact } from '../../../src/domain/contacts/types';
 import type { Segment } from '../../../src/domain/segments/types';
@@ -124,7 +125,7 @@ export function makeHandoff(
   opts: { agenda?: Agenda; timeoutMs?: number; clock?: () => Date; jobLockMs?: number } = {},
 ): HandoffModule {
   return createHandoff({
-    db,
+    repo: new HandoffRepo(db),
     roles,
     sender,
     timeoutMs: opts.timeoutMs ?? 60_000,
