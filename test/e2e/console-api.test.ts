@@ -74,13 +74,18 @@ test('template preview: the sample contact, a real contact, and clear refusals',
   expect(real.body).toEqual({ text: 'Hi Vera, Preview is on', contact: { _id: vera._id, name: 'Vera' } });
   // A field the sample has but this contact lacks fails for that contact, as its delivery would.
   const nina = (await api('GET', '/contacts')).body.items.find((c: { name: string }) => c.name === 'Nina');
-  const email = { text: 'We will write to {{contact.email}}' };
-  expect((await api('POST', '/campaigns/preview', { template: email, contactId: vera._id })).body.text).toBe(
-    'We will write to vera@acme.com',
-  );
-  const fails = await api('POST', '/campaigns/preview', { template: email, contactId: nina._id });
+  const bought = { text: 'You last bought on {{contact.lastPurchaseAt}}' };
+  const fails = await api('POST', '/campaigns/preview', { template: bought, contactId: nina._id });
   expect([fails.status, fails.body.error.code]).toEqual([400, 'TEMPLATE_INVALID']);
   expect(fails.body.error.message).toMatch(/fails for this contact/);
+  // The audience is the segment deliveries see: by name or id; an unknown one is refused.
+  const seg = { text: 'News for {{segment.name}}, {{contact.firstName}}' };
+  expect(
+    (await api('POST', '/campaigns/preview', { template: seg, contactId: vera._id, segment: 'X' })).body.text,
+  ).toBe('News for X, Vera');
+  expect((await api('POST', '/campaigns/preview', { template: seg })).body.text).toBe('News for Sample, Sam');
+  const noSeg = await api('POST', '/campaigns/preview', { template: seg, segment: 'Nope' });
+  expect([noSeg.status, noSeg.body.error.code]).toEqual([400, 'SEGMENT_NOT_FOUND']);
   const broken = await api('POST', '/campaigns/preview', { template: { text: 'Hi {{#if}}' } });
   expect([broken.status, broken.body.error.code]).toEqual([400, 'TEMPLATE_INVALID']);
   const unknown = await api('POST', '/campaigns/preview', { template, contactId: 'nobody' });
