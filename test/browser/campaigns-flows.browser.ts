@@ -22,7 +22,12 @@ let newcomers = '';
 const TIME = /^\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} UTC$/;
 
 beforeAll(async () => {
-  s = await openConsole('campaigns_flows', { AGENDA_PROCESS_EVERY_MS: '100', FLOW_LOCK_MS: '2000' });
+  s = await openConsole('campaigns_flows', {
+    AGENDA_PROCESS_EVERY_MS: '100',
+    FLOW_LOCK_MS: '2000',
+    // The welcome flow sends its own first message (so an instance's history shows one sent).
+    BOT_WELCOME: 'flow',
+  });
   t = pageTools(s.page);
   channel = await TestChannel.start();
   // Five shoppers who chatted with the bot; one shopper who never did (skipped: no conversation).
