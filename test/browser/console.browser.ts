@@ -237,7 +237,12 @@ test('create a segment from typed rule text after its exact count; it is listed 
 });
 
 test('reports: labels in words, a compare chart beside the table, dates as 7 Dec 2026', async () => {
-  await api('POST', '/segments', { name: 'Everyone named N', rule: 'name starts with "N"' });
+  const n = await api('POST', '/segments', { name: 'Everyone named N', rule: 'name starts with "N"' });
+  // Compared once built (its first figures are computed on first use, then kept a while).
+  await eventually(
+    async () => (await api('GET', `/segments/${String(n.body._id)}`)).body.memberCount as number,
+    (count) => count === 1,
+  );
   await page.goto(`${origin}/#/reports`);
   // The chart is drawn (an image that loaded, not just its element).
   await page.waitForFunction("document.querySelector('#report-chart img')?.naturalWidth > 0");
