@@ -1,6 +1,6 @@
 // The console's shell: sign-in, navigation and a hash router. Signed out, the sign-in page is all
-// there is (no navigation, no Sign out); signed in, each route's module renders into <main> and
-// owns nothing else; a route that is not there is a not-found page, never another page.
+// there is (no navigation, no Sign out); signed in, each route's module renders into an element
+// of its own in <main> and owns nothing else; a route that is not there is a not-found page, never another page.
 import { api, session } from './api.js';
 import { errorLine, h, show } from './dom.js';
 import { renderSegments } from './segments.js';
