@@ -7,6 +7,7 @@ import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import type { CampaignService } from '../domain/campaigns/service';
 import { DELIVERY_STATUSES } from '../domain/campaigns/types';
+import { wholeNumberParam } from '../domain/wire';
 import { ValidationError } from '../errors';
 import type { DeliveryRepo } from '../infra/campaigns/deliveries';
 import { API_PREFIX, workspaceOf } from './auth';
@@ -21,15 +22,15 @@ const param = (req: Request, name: string): string => {
   return typeof v === 'string' ? v : '';
 };
 
-const pageQuery = z.strictObject({
+export const deliveriesQuery = z.strictObject({
   status: z.enum(DELIVERY_STATUSES as [string, ...string[]]).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: wholeNumberParam(1, 500, 'a whole number from 1 to 500').optional(),
   cursor: z.string().min(1).max(300).optional(),
 });
 
 function parsePage(req: Request) {
-  const r = pageQuery.safeParse(req.query ?? {});
-  if (r.success) return r.data;
+  const r = deliveriesQuery.safeParse(req.query ?? {});
+  if (r.success) return { ...r.data, limit: r.data.limit ?? 50 };
   const issue = r.error.issues[0];
   const field = issue?.path.join('.') ?? '';
   const hint =

@@ -3,6 +3,7 @@
  * explain and the transitions feed. Handlers translate HTTP; rules are validated by the rule
  * engine (a text rule's error carries line and column), the rest by the services.
  */
+import { onlyPost } from './methods';
 import type { Request, Response, Server } from 'restify';
 import { explainRule, formatRule } from '../rules';
 import { NotFoundError, ValidationError } from '../errors';
@@ -59,6 +60,7 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
     res.send(200, { items });
   });
 
+  onlyPost(server, `${base}/preview`);
   server.post(`${base}/preview`, async (req: Request, res: Response) => {
     const b = parseRequest(previewSchema, req.body);
     const editOf =

@@ -4,7 +4,7 @@
  */
 import type { Next, Request, Response, Server } from 'restify';
 import { API_PREFIX } from '../auth';
-import { API_OPERATIONS } from './operations';
+import { API_OPERATIONS, COMPONENT_SCHEMAS } from './operations';
 import { buildOpenApi, type ApiOperation } from './registry';
 
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
@@ -12,7 +12,7 @@ export { op, type ApiOperation } from './registry';
 
 /** `extra`: operations of capabilities wired elsewhere (campaigns, flows, reports). */
 export function registerOpenApi(server: Server, version: string, extra: readonly ApiOperation[] = []): void {
-  const doc = buildOpenApi([...API_OPERATIONS, ...extra], version);
+  const doc = buildOpenApi([...API_OPERATIONS, ...extra], version, COMPONENT_SCHEMAS);
   server.get(OPENAPI_PATH, (_req: Request, res: Response, next: Next) => {
     res.send(200, doc);
     next();

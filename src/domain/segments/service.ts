@@ -9,6 +9,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { dependencyOrder, referencedSegmentNames } from './graph';
 import { slugify, type Segment, type SegmentInput } from './types';
 import type { SegmentRepo } from '../../infra/repos/segments';
+import { trimBlanks } from '../wire';
 
 export type SegmentStore = Pick<
   SegmentRepo,
@@ -22,7 +23,8 @@ export interface SegmentServiceDeps {
   definitionChanged: (workspaceId: string, segmentId: string) => Promise<void>;
 }
 
-const NAME = /^[^\u0000-\u001f"]{1,100}$/;
+/** Counted in code points (the `u` flag), as the OpenAPI document's maxLength counts. */
+const NAME = /^[^\u0000-\u001f"]{1,100}$/u;
 
 export class SegmentService {
   constructor(private readonly deps: SegmentServiceDeps) {}
@@ -164,7 +166,7 @@ export class SegmentService {
 }
 
 function checkName(name: unknown): string {
-  if (typeof name !== 'string' || !NAME.test(name.trim())) {
+  if (typeof name !== 'string' || !NAME.test(trimBlanks(name))) {
     throw new ValidationError(
       'A segment name is 1–100 characters without double quotes or control characters',
       {
@@ -172,7 +174,7 @@ function checkName(name: unknown): string {
       },
     );
   }
-  return name.trim();
+  return trimBlanks(name);
 }
 
 function checkExtras(input: Partial<SegmentInput>): void {
