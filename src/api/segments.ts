@@ -83,7 +83,11 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
     res.send(
       200,
       view(
-        await segments.update(workspaceOf(req), param(req, 'id'), parseRequest(segmentPatchSchema, req.body)),
+        await segments.update(
+          workspaceOf(req),
+          param(req, 'id'),
+          parseRequest(segmentPatchSchema, bodyOf(req)),
+        ),
       ),
     );
   });
@@ -188,6 +192,13 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
       await m.queries.transitions(workspaceOf(req), Number(q.cursor ?? 0), q.limit ?? 50, filter),
     );
   });
+}
+
+/** The body, which must be there: parseRequest reads a missing one as `{}` (right for a query). */
+function bodyOf(req: Request): unknown {
+  if (req.body === undefined || req.body === null)
+    throw new ValidationError('The body must be a JSON object', { field: '' });
+  return req.body;
 }
 
 const errorBody = (err: NotFoundError) => ({ code: err.code, message: err.message });

@@ -92,6 +92,17 @@ test('POST /admin/workspaces/{id}/keys: no body is documented (optional) and acc
   expect(res.status).toBe(201);
 });
 
+test('PATCH /segments/{id} with no body at all is refused, as the document says (a body is required)', async () => {
+  expect(doc.paths['/segments/{id}']!.patch!.requestBody!.required).toBe(true);
+  const seg = await api('POST', '/segments', { name: 'Patched', rule: 'tag = "p"' });
+  const res = await fetch(`http://127.0.0.1:${app.port}/api/v1/segments/${seg.body._id as string}`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${TEST_API_KEY}` },
+  });
+  expect(res.status).toBe(400);
+  expect((await api('GET', `/segments/${seg.body._id as string}`)).body.version).toBe(seg.body.version);
+});
+
 test.each(['/contacts/import', '/segments/preview'])(
   'only POST on %s: other methods are 405 with Allow: POST, not the methods of /:id',
   async (path) => {
