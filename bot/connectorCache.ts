@@ -14,6 +14,7 @@ import {
   type UserTokenClient,
 } from 'botframework-connector';
 import { ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { withOneAttempt } from './channelRetries';
 
 const MAX_CLIENTS = 1000;
 
@@ -33,8 +34,9 @@ export class CachingBotFrameworkAuthentication extends ConfigurationBotFramework
     const connectors = this.connectors;
     return new (class extends ConnectorFactory {
       create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+        // One attempt per message, with the channel's real error (channelRetries.ts).
         return cached(connectors, `${appId}\n${serviceUrl}\n${audience ?? ''}`, () =>
-          inner.create(serviceUrl, audience),
+          inner.create(serviceUrl, audience).then(withOneAttempt),
         );
       }
     })();

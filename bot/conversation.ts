@@ -19,12 +19,21 @@ export const HELP_TEXT = [
 ].join('\n');
 
 const GREETINGS = new Set(['hi', 'hello', 'hey', 'menu']);
+const OWN_WORDS = new Set([...GREETINGS, 'help', 'offers', 'offer']);
+
+/** A word this handler answers itself (greetings, help, offers): the handoff leaves it to the bot. */
+export const isBotWord = (text: string | undefined): boolean => OWN_WORDS.has(normalise(text));
 
 export { normalise } from './text';
 
 export interface ConversationDeps {
   personaliser: Pick<Personaliser, 'greeting' | 'offer'>;
   contacts: { patch(ws: string, id: string, body: unknown): Promise<Contact> };
+  /**
+   * BOT_WELCOME=flow: does a workflow welcome this new contact (then the bot does not greet them
+   * too)? Absent (BOT_WELCOME=greeting): the bot's greeting is the welcome.
+   */
+  welcomedByFlow?: (info: TurnInfo) => Promise<boolean>;
 }
 
 /** Opt-out: stop/unsubscribe and start toggle `optedOut`, each confirmed. */
@@ -44,17 +53,26 @@ export function createOptOutHandler(deps: Pick<ConversationDeps, 'contacts'>): T
   };
 }
 
-/** Greeting, offers and help; always answers a message, so it runs last. */
-export function createConversationHandler(deps: Pick<ConversationDeps, 'personaliser'>): TurnHandler {
+/**
+ * Greeting, offers and help; always takes a message, so it runs last. A new contact is greeted
+ * whatever they said, unless a workflow welcomes them (BOT_WELCOME=flow): then a greeting of
+ * theirs needs no other answer, and anything else is answered as for anyone.
+ */
+export function createConversationHandler(
+  deps: Pick<ConversationDeps, 'personaliser' | 'welcomedByFlow'>,
+): TurnHandler {
   return async (context: TurnContext, info: TurnInfo) => {
     const a = context.activity;
+    if (a.type !== 'conversationUpdate' && a.type !== 'message') return false;
+    const byFlow = info.newContact === true && (await deps.welcomedByFlow?.(info)) === true;
     if (a.type === 'conversationUpdate') {
-      await context.sendActivity(deps.personaliser.greeting(info));
+      if (!byFlow) await context.sendActivity(deps.personaliser.greeting(info));
       return true;
     }
-    if (a.type !== 'message') return false;
     const word = normalise(a.text);
-    if (info.newContact || GREETINGS.has(word)) await context.sendActivity(deps.personaliser.greeting(info));
+    if (byFlow && GREETINGS.has(word)) return true;
+    if ((info.newContact && !byFlow) || GREETINGS.has(word))
+      await context.sendActivity(deps.personaliser.greeting(info));
     else if (word === 'offers' || word === 'offer') await context.sendActivity(deps.personaliser.offer(info));
     else if (word === 'agent' || word === 'human')
       // Reached only when no handoff handler took the request.

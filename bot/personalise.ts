@@ -5,24 +5,27 @@
  * error, not a silent blank; no HTML escaping: this is chat text). A template that fails at render
  * time is logged and the default is used instead, so a bad template never silences the bot.
  */
-import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import Handlebars from 'handlebars';
-import type { Logger } from '../src/infra/logger';
+import type { Logger } from '../src/domain/ports/logger';
+import {
+  compile,
+  readTemplateDir,
+  templateContact,
+  type Render,
+  type TemplateData,
+} from '../src/domain/templates';
 import type { TurnInfo } from './contracts';
 
 export type TemplateKind = 'greetings' | 'offers';
 const KINDS: readonly TemplateKind[] = ['greetings', 'offers'];
 /** Template sources by kind and slug. */
 export type TemplateSources = Record<TemplateKind, Record<string, string>>;
-type Render = (data: TemplateData) => string;
 
-/** What every template sees. In an offer template `offer.text` is empty (it is the offer). */
-export interface TemplateData {
-  contact: TurnInfo['contact'];
-  segments: { name: string; slug: string; priority: number }[];
-  offer: { segment: string | null; slug: string; text: string };
-}
+/**
+ * Templates see the common data (src/domain/templates/data.ts) with `segment` (the segment whose
+ * template was picked, or null for the default), `segments` (the caller's, highest priority first)
+ * and `offer`; in an offer template `offer.text` is empty (it is the offer).
+ */
 
 export class Personaliser {
   private constructor(
@@ -35,22 +38,18 @@ export class Personaliser {
     const sources: TemplateSources = { greetings: {}, offers: {} };
     for (const kind of KINDS) {
       const folder = path.join(dir, kind);
-      for (const file of (await readdir(folder)).filter((f) => f.endsWith('.hbs'))) {
-        sources[kind][file.slice(0, -'.hbs'.length)] = await readFile(path.join(folder, file), 'utf8');
-      }
+      for (const [slug, source] of await readTemplateDir(folder)) sources[kind][slug] = source;
     }
     return Personaliser.fromSources(sources, log);
   }
 
   /** Compiles templates given as text (slug → source); a segment template that does not compile is skipped. */
   static fromSources(sources: TemplateSources, log: Logger): Personaliser {
-    const hb = Handlebars.create();
     const templates = { greetings: new Map<string, Render>(), offers: new Map<string, Render>() };
     for (const kind of KINDS) {
       for (const [slug, source] of Object.entries(sources[kind])) {
         try {
-          hb.parse(source); // syntax errors now, at start-up, rather than on some caller's turn
-          templates[kind].set(slug, hb.compile<TemplateData>(source, { noEscape: true, strict: true }));
+          templates[kind].set(slug, compile(source)); // syntax errors now, not on some caller's turn
         } catch (err) {
           if (slug === 'default') throw err;
           log.error({ err, template: `${kind}/${slug}.hbs` }, 'bot: template skipped (it does not compile)');
@@ -77,8 +76,10 @@ export class Personaliser {
   private render(kind: TemplateKind, info: TurnInfo, offerText: string): string {
     const slug = this.pick(kind, info);
     const offerSlug = kind === 'offers' ? slug : this.pick('offers', info);
+    const picked = info.segments.find((s) => s.slug === slug);
     const data: TemplateData = {
-      contact: info.contact,
+      contact: templateContact(info.contact),
+      segment: picked ? { name: picked.name, slug: picked.slug } : null,
       segments: info.segments.map((s) => ({ name: s.name, slug: s.slug, priority: s.priority })),
       offer: {
         segment: info.segments.find((s) => s.slug === offerSlug)?.name ?? null,

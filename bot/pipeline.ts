@@ -1,9 +1,10 @@
 /**
  * The turn pipeline (DESIGN §3.8), as botbuilder middleware: before any handler runs it knows who
  * is talking (the contact, created on first contact, with its memberships already evaluated, so
- * even the greeting on joining is personalised), has recorded the message (conversations, intents;
- * membership follows at once), read the contact's segments and roles, and saved the conversation
- * reference for proactive messages. A failure here is thrown to onTurnError (logged, polite reply).
+ * even the greeting on joining is personalised), has recorded a customer's message (conversations,
+ * intents; membership follows at once; staff commands and relayed words are not recorded), read
+ * the contact's segments and roles, and saved the conversation reference for proactive messages.
+ * A failure here is thrown to onTurnError (logged, polite reply).
  * With personalisation off (`BOT_PERSONALISATION=false`) the segments are not read: the turn's
  * `segments` is empty, so greetings and offers are the defaults (and handoff sees no segments).
  */
@@ -14,8 +15,8 @@ import type { MessageSignal } from '../src/domain/conversations/activity';
 import { detectIntents } from '../src/domain/conversations/intents';
 import type { Segment } from '../src/domain/segments/types';
 import type { ConversationRefRepo } from '../src/infra/repos/conversationRefs';
-import type { RoleStore, TurnInfo } from './contracts';
-import { canonicalText } from './text';
+import type { Role, RoleStore, TurnInfo } from './contracts';
+import { canonicalText, cleanText } from './text';
 
 const TURN_INFO = Symbol('segments.turnInfo');
 
@@ -50,6 +51,8 @@ export interface PipelineDeps {
   clock: () => Date;
   /** False: skip reading the caller's segments (TurnInfo.segments = []). Default true. */
   personalisation?: boolean;
+  /** Is this agent in a live handoff (what they type is relayed to a customer)? Default: never. */
+  agentInConversation?: (ws: string, channelId: string, userId: string) => Promise<boolean>;
 }
 
 export class TurnPipeline implements Middleware {
@@ -61,14 +64,35 @@ export class TurnPipeline implements Middleware {
     await next();
   }
 
+  /**
+   * Staff at work are not customers talking: an admin's or an agent's command, and what an agent
+   * types in a live handoff (it is the customer's conversation, relayed), are not recorded as the
+   * speaker's own conversation, or an admin previewing `asked about "invoice"` would match it.
+   */
+  private async staffAtWork(
+    ws: string,
+    who: { channelId: string; userId: string },
+    roles: readonly Role[],
+    text: string | undefined,
+  ): Promise<boolean> {
+    if (roles.length === 0) return false;
+    if (cleanText(text).startsWith('/')) return true;
+    if (!roles.includes('agent') || !this.deps.agentInConversation) return false;
+    return this.deps.agentInConversation(ws, who.channelId, who.userId);
+  }
+
   private async resolve(context: TurnContext, caller: { id: string; name: string }): Promise<TurnInfo> {
     const { deps } = this;
     const ws = deps.workspaceId;
     const a = context.activity;
     const identity = { channelId: a.channelId, userId: caller.id };
     const now = deps.clock();
-    const { contact: found, created } = await deps.contacts.resolveChannelContact(ws, identity, caller.name);
-    if (a.type === 'message') {
+    const [{ contact: found, created }, roles] = await Promise.all([
+      deps.contacts.resolveChannelContact(ws, identity, caller.name),
+      deps.roles.rolesOf(ws, identity.channelId, identity.userId),
+    ]);
+    const recorded = a.type === 'message' && !(await this.staffAtWork(ws, identity, roles, a.text));
+    if (recorded) {
       const signal = {
         at: now,
         conversationId: a.conversation?.id ?? '',
@@ -77,10 +101,9 @@ export class TurnPipeline implements Middleware {
       await deps.activity.recordMessage(ws, found._id, signal, turnEventId(context));
     }
     const ref = TurnContext.getConversationReference(a);
-    const [contact, all, roles] = await Promise.all([
-      a.type === 'message' ? deps.contacts.get(ws, found._id) : found,
+    const [contact, all] = await Promise.all([
+      recorded ? deps.contacts.get(ws, found._id) : found,
       deps.personalisation === false ? [] : deps.segments.list(ws),
-      deps.roles.rolesOf(ws, identity.channelId, identity.userId),
       deps.refs.save(ws, found._id, identity.channelId, identity.userId, ref, now),
     ]);
     const mine = new Set(contact.segments.map((m) => m.segmentId));

@@ -5,7 +5,10 @@
  *
  * Every send is bounded (`timeoutMs`, 5 s by default) and its failure is caught inside the turn:
  * left to the adapter, a failed send reached `onTurnError`, which swallowed it (the caller saw
- * `sent`) after a second failed attempt to apologise (about 10 s against a closed port).
+ * `sent`) after a second failed attempt to apologise (about 10 s against a closed port). The
+ * connector makes one attempt (bot/channelRetries.ts), so a refused connection or a failed DNS
+ * lookup is `failed` at once with that cause; a channel that does not answer in time is `failed`
+ * with a reason that starts `timeout:`.
  */
 import type { CloudAdapterBase, ConversationReference } from 'botbuilder';
 import type { ChannelIdentity, Contact } from '../src/domain/contacts/types';
@@ -110,7 +113,7 @@ export class BotProactiveSender implements ProactiveSender {
     const result = await Promise.race([attempt, timeout]);
     clearTimeout(timer);
     if (result === 'timeout') {
-      const error = `no answer from the channel within ${timeoutMs} ms (it may still arrive)`;
+      const error = `timeout: no answer from the channel within ${timeoutMs} ms (it may still arrive)`;
       this.deps.log.warn({ ...who, error }, 'bot: proactive message timed out');
       void attempt.then((late) => {
         if (late) this.deps.log.warn({ ...who, err: late }, 'bot: timed-out proactive message failed');

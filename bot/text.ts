@@ -13,6 +13,17 @@ export function cleanText(text: string | undefined): string {
     .trim();
 }
 
+// Phone keyboards ("smart punctuation") and office apps turn " into typographic quotes.
+const DOUBLE_QUOTES = /[\u201c\u201d\u201e\u201f\u2033\u2036]/g;
+
+/**
+ * cleanText for a slash command: typographic double quotes (“VIP Customers”) become plain ones,
+ * which is what names and rule strings are quoted with.
+ */
+export function commandText(text: string | undefined): string {
+  return cleanText(text).replace(DOUBLE_QUOTES, '"');
+}
+
 /** cleanText in lower case with single spaces. */
 export function canonicalText(text: string | undefined): string {
   return cleanText(text).toLowerCase().replace(/\s+/g, ' ').trim();

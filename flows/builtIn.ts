@@ -4,13 +4,18 @@
  */
 import { addTag, FACTS_HANDLER, flowSetup, initialContext, send, setCustom, startHandoff } from './setup';
 
-/** New This Week: three messages over three days. */
+/**
+ * New This Week: three messages over three days. When the bot's own greeting welcomes new
+ * contacts (BOT_WELCOME=greeting, the default) the first is left out: one welcome, not two.
+ */
 export const welcome = flowSetup.createMachine({
   id: 'welcome',
   context: initialContext,
   on: FACTS_HANDLER,
-  initial: 'hello',
+  initial: 'start',
   states: {
+    start: { always: [{ guard: 'botGreets', target: 'greeted' }, { target: 'hello' }] },
+    greeted: { after: { '1d': 'tips' } },
     hello: { entry: send('welcome-1'), after: { '1d': 'tips' } },
     tips: { entry: send('welcome-2'), after: { '1d': 'offer' } },
     offer: { entry: send('welcome-3'), type: 'final' },

@@ -58,6 +58,8 @@ export const FLOWS: readonly FlowDefinition[] = [
 ];
 
 export const flowById = (id: string): FlowDefinition | undefined => FLOWS.find((f) => f.id === id);
+/** The flow whose first message welcomes a new contact (see BOT_WELCOME). */
+export const WELCOME_FLOW = 'welcome';
 /** By id or by name, case-insensitively (admins type names). */
 export const findFlow = (ref: string): FlowDefinition | undefined =>
   FLOWS.find((f) => f.id === ref.toLowerCase() || f.name.toLowerCase() === ref.toLowerCase());

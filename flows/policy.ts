@@ -13,7 +13,16 @@ export interface PriorInstances {
 
 export type StartDecision = { start: true } | { start: false; reason: string };
 
-export function mayStart(policy: ReentryPolicy, prior: PriorInstances, now: number): StartDecision {
+/**
+ * `timeScale` (FLOW_TIME_SCALE) shrinks the cooldown as it shrinks every wait and dwell, so a
+ * scaled demo re-enters a contact after the same number of scaled days as production would.
+ */
+export function mayStart(
+  policy: ReentryPolicy,
+  prior: PriorInstances,
+  now: number,
+  timeScale = 1,
+): StartDecision {
   if (prior.running) return { start: false, reason: 'already running for this contact' };
   if (prior.started === 0) return { start: true };
   switch (policy.kind) {
@@ -21,13 +30,16 @@ export function mayStart(policy: ReentryPolicy, prior: PriorInstances, now: numb
       return { start: true };
     case 'once':
       return { start: false, reason: 're-entry policy "once": it ran before' };
-    case 'cooldown':
-      return prior.lastStartedAt !== null && now - prior.lastStartedAt < policy.ms
+    case 'cooldown': {
+      const ms = Math.round(policy.ms * timeScale);
+      const scaled = timeScale === 1 ? '' : ` (${formatMs(ms)} at time scale ${timeScale})`;
+      return prior.lastStartedAt !== null && now - prior.lastStartedAt < ms
         ? {
             start: false,
-            reason: `re-entry policy "cooldown": last started less than ${formatMs(policy.ms)} ago`,
+            reason: `re-entry policy "cooldown": last started less than ${formatMs(policy.ms)}${scaled} ago`,
           }
         : { start: true };
+    }
   }
 }
 

@@ -80,6 +80,8 @@ export const flowSetup = setup({
     rememberFacts: assign({ facts: ({ event }) => event.facts }),
   },
   guards: {
+    /** The bot's greeting was the contact's welcome (BOT_WELCOME=greeting). */
+    botGreets: ({ context }) => context.botGreets === true,
     /** The contact is (now) in the named segment. */
     inSegment: ({ context }, params: { segment: string }) =>
       context.facts.segments.some((s) => s.toLowerCase() === params.segment.toLowerCase()),
@@ -95,6 +97,7 @@ export const flowSetup = setup({
 export const initialContext = ({ input }: { input: FlowInput }): FlowContext => ({
   timeScale: input.timeScale,
   facts: input.facts,
+  ...(input.botGreets ? { botGreets: true } : {}),
 });
 
 /** Every flow accepts fresh facts in any state (the runtime sends them before each event). */

@@ -20,11 +20,14 @@ export interface FlowInput {
   /** Multiplies every wait (1 in production; tests and demos shrink days to milliseconds). */
   timeScale: number;
   facts: FlowFacts;
+  /** The bot's own greeting welcomes new contacts (BOT_WELCOME=greeting): a flow's welcome is left out. */
+  botGreets?: boolean;
 }
 
 export interface FlowContext {
   timeScale: number;
   facts: FlowFacts;
+  botGreets?: boolean;
 }
 
 /** The only event the runtime sends by name; timers are XState's own delayed events. */

@@ -1,33 +1,29 @@
 /**
- * Composition root as a function: config → database (chain) → mongoose → Agenda → restify.
- * `main.ts` runs it as a process; tests run it in-process. `stop()` is the graceful shutdown:
+ * The composition root: the one place that constructs the infra adapters and hands them to the
+ * services, the bot and the API, in dependency order (config → database chain → repositories →
+ * membership → core services → the bot's sender → campaigns, handoff, workflows → bot logic →
+ * HTTP). Its parts live in src/compose/. `main.ts` runs it as a process; tests run it in-process. `stop()` is the graceful shutdown:
  * stop accepting requests, let running jobs finish (bounded), close the database, stop a database
  * child we started.
  */
 import type { Server } from 'restify';
 import type { Connection } from 'mongoose';
-import { MESSAGES_PATH, registerBotRoute } from '../bot/adapter';
+import { MESSAGES_PATH } from '../bot/adapter';
 import { createBot, type Bot } from '../bot';
 import { campaignReplies } from '../bot/campaignReplies';
-import { createHandoff, type HandoffModule } from '../bot/handoff';
-import { setupDirectLine } from '../bot/directline';
-import type { BotProactiveSender } from '../bot/proactive';
+import { createHandoff } from '../bot/handoff';
 import type { Config } from './config';
 import { systemClock, type Clock } from './domain/ports/clock';
+import { StopGate } from './domain/ports/sendGate';
 import { provideDatabase, type ProvidedDatabase } from './infra/db/chain';
 import { closeServer, createHttpServer, listen } from './infra/http/server';
 import type { Logger } from './infra/logger';
 import { connectMongo, pingMongo } from './infra/mongo';
-import { createCoreServices, registerCoreRoutes } from './api';
-import { registerCampaignRoutes } from './api/campaigns';
-import { registerReportRoutes } from './api/reports';
+import { createCoreServices } from './compose/core';
 import { IMPORT_MAX_BYTES, IMPORT_PATH } from './api/import';
-import { registerSegmentRoutes } from './api/segments';
-import { registerOpenApi } from './api/openapi';
-import { registerConsole } from './console';
 import { createCampaigns, type Campaigns } from './infra/campaigns';
-import { ConversationRefRepo } from './infra/repos/conversationRefs';
 import { SegmentService } from './domain/segments/service';
+import type { WorkspaceService } from './domain/workspaces/workspaces';
 import { startLoop } from './infra/loop';
 import { Membership } from './infra/membership';
 import { Metrics } from './infra/metrics';
@@ -36,10 +32,11 @@ import { scheduleSnapshots } from './infra/reports/snapshots';
 import { SegmentRepo } from './infra/repos/segments';
 import { createScheduler, type Scheduler } from './infra/scheduler';
 import { recordStartup } from './infra/startups';
-import { registerFlowRoutes } from './api/flows';
-import { createFlows } from './infra/flows/create';
+import { createBotParts } from './compose/bot';
+import { createFlows } from './compose/flows';
+import { registerRoutes } from './compose/http';
+import { HandoffRepo } from './infra/repos/handoffs';
 import type { FlowRuntime } from './infra/flows';
-import { FlowAdmin } from './infra/flows/admin';
 import { createFlowCommandHandler } from '../bot/admin/flows';
 
 export interface App {
@@ -57,6 +54,8 @@ export interface App {
   campaigns: Campaigns;
   /** Workflows: bindings, instances, the stepper. */
   flows: FlowRuntime;
+  /** Workspaces and their keys (main.ts makes the first run's sign-in key with it). */
+  workspaces: WorkspaceService;
   stop(): Promise<void>;
 }
 
@@ -82,8 +81,12 @@ export async function startApp(
   });
   const cleanups: (() => Promise<void>)[] = [() => provided.stop()];
   let draining = false;
+  // A stop first closes the gate, so no campaign wave, flow step or Agenda job starts after the
+  // signal; the steps below then wait (bounded) for what is in flight to be recorded.
+  const gate = new StopGate();
   const cleanup = async () => {
     draining = true;
+    gate.close();
     for (const fn of cleanups.reverse())
       await fn().catch((err: unknown) => log.error({ err }, 'shutdown step failed'));
   };
@@ -99,6 +102,8 @@ export async function startApp(
       name: `segments-${process.pid}`,
       log: log.child({ component: 'scheduler' }),
     });
+    // Agenda takes no new job from the signal on (its own step below waits for the running ones).
+    gate.onClose(() => void scheduler.stop(config.shutdownTimeoutMs).catch(() => undefined));
 
     const segmentRepo = new SegmentRepo(db);
     await segmentRepo.ensureIndexes();
@@ -133,81 +138,81 @@ export async function startApp(
       definitionChanged: (ws, id) => membership.rebuilder.request(ws, id),
     });
 
-    // Campaigns send through the bot's proactive sender, which exists once the bot does.
-    const late: { proactive?: BotProactiveSender } = {};
+    // The bot's adapters and its proactive sender first: campaigns, the handoff and workflows
+    // message people through it, so each is built with a sender that works.
+    const botLog = log.child({ component: 'bot' });
+    const botParts = await createBotParts(db, config.bot, core.contactRepo, botLog);
     const campaigns = createCampaigns({
       db,
       agenda: scheduler.agenda,
-      sender: { sendToRef: (ref, text, who) => late.proactive!.sendToRef(ref, text, who) },
-      refs: new ConversationRefRepo(db),
+      sender: botParts.proactive,
+      refs: botParts.refs,
       segments: segmentRepo,
       templatesDir: config.bot.templatesDir,
       lockMs: config.campaigns.lockMs,
       concurrency: config.campaigns.concurrency,
       log,
       clock,
+      gate,
     });
     await campaigns.ensureIndexes();
-
-    // The bot after the core services: its pipeline resolves contacts and records conversations.
-    // Human handoff runs before the built-in handlers: a live conversation's messages are the agent's.
-    let handoff: HandoffModule | undefined;
-    let flowAdmin: FlowAdmin | undefined;
-    const bot = await createBot({
-      config: config.bot,
-      db,
-      core,
-      segments,
-      membership,
-      campaigns: campaigns.service,
-      reports,
-      log: log.child({ component: 'bot' }),
-      handlers: (parts) => {
-        handoff = createHandoff({
-          db,
-          roles: parts.roles,
-          sender: parts.proactive,
-          agenda: scheduler.agenda,
-          timeoutMs: config.bot.handoffTimeoutMs,
-          log,
-          clock,
-          activity: core.activity,
-        });
-        const flowCommands = createFlowCommandHandler({
-          admin: () => {
-            if (!flowAdmin) throw new Error('flows: the runtime is not ready yet');
-            return flowAdmin;
-          },
-          contacts: core.contactRepo,
-        });
-        return [handoff.handler, flowCommands];
-      },
+    const handoffRepo = new HandoffRepo(db);
+    const handoff = createHandoff({
+      repo: handoffRepo,
+      roles: botParts.roles,
+      sender: botParts.proactive,
+      agenda: scheduler.agenda,
+      timeoutMs: config.bot.handoffTimeoutMs,
+      log,
+      clock,
+      activity: core.activity,
     });
-    late.proactive = bot.proactive;
-    bot.adapter.use(
-      campaignReplies((ws, id, at) => campaigns.recordReply(ws, id, at), clock, log),
-    );
-    await handoff!.ensureIndexes();
-    handoff!.defineJobs();
-    campaigns.defineJobs();
-    const handoffIdle = handoff!;
-    cleanups.push(() => handoffIdle.idle()); // agent notices still on their way
-    await scheduleSnapshots(scheduler.agenda, reports.snapshots, log.child({ component: 'reports' }));
+    await handoff.ensureIndexes();
     const flows = await createFlows(config, {
       db,
       scheduler,
       segmentRepo,
+      segments,
       membership,
-      core,
-      bot,
-      handoff: handoff!,
+      contacts: core.contacts,
+      contactRepo: core.contactRepo,
+      proactive: botParts.proactive,
+      refs: botParts.refs,
+      handoff,
+      clock,
       log,
+      gate,
     });
+    // Human handoff runs before the built-in handlers: a live conversation's messages are the agent's.
+    const bot = createBot({
+      config: config.bot,
+      parts: botParts,
+      contacts: core.contacts,
+      activity: core.activity,
+      contactRepo: core.contactRepo,
+      segments,
+      membership,
+      campaigns: campaigns.service,
+      reports,
+      clock,
+      log: botLog,
+      handoffs: handoffRepo,
+      welcomeFlows: flows.runtime,
+      handlers: [
+        handoff.handler,
+        createFlowCommandHandler({ admin: () => flows.admin, contacts: core.contactRepo }),
+      ],
+    });
+    bot.adapter.use(campaignReplies((ws, id, at) => campaigns.recordReply(ws, id, at), clock, log));
+    handoff.defineJobs();
+    campaigns.defineJobs();
+    cleanups.push(() => handoff.idle()); // agent notices still on their way
+    await scheduleSnapshots(scheduler.agenda, reports.snapshots, log.child({ component: 'reports' }));
     // Dispatch only once every subscriber (flows) is in place: a transition is delivered once per cursor.
     membership.start();
     cleanups.push(() => membership.stop());
-    flows.start();
-    cleanups.push(() => flows.stop());
+    flows.runtime.start();
+    cleanups.push(() => flows.runtime.stop());
     // Start processing jobs only once every job is defined.
     await scheduler.start();
     cleanups.push(() => scheduler.stop(config.shutdownTimeoutMs));
@@ -229,34 +234,23 @@ export async function startApp(
         };
       },
     });
-    metrics.instrument(server);
-    metrics.register(server, config.metricsToken);
-    registerCoreRoutes(server, core, () => draining);
-    registerSegmentRoutes(server, { segments, membership });
-    registerReportRoutes(server, reports);
-    registerFlowRoutes(server, { flows, segments });
-    registerCampaignRoutes(server, { campaigns: campaigns.service, deliveries: campaigns.deliveries });
-    registerOpenApi(server, config.version);
-    registerConsole(server, config.projectRoot);
-    registerBotRoute(server, bot.adapter, bot.logic, Boolean(config.bot.appId));
     let boundPort = 0;
-    if (!config.bot.appId) {
-      log.warn(
-        `UNAUTHENTICATED BOT: MICROSOFT_APP_ID is not set, so anyone who can reach /api/messages can post ` +
-          `as any user. Only loopback serviceUrls are answered, and admin and agent roles are ` +
-          (config.bot.allowUnauthenticatedAdmins
-            ? 'ON because BOT_ALLOW_UNAUTHENTICATED_ADMINS=true: use this only on a machine you trust.'
-            : 'OFF (BOT_ALLOW_UNAUTHENTICATED_ADMINS=true turns them on for local use).'),
-      );
-      const purge = await setupDirectLine(server, {
-        db,
-        authenticate: (key) => core.apiKeys.authenticate(key),
-        host: config.host,
-        port: () => boundPort,
-        log: log.child({ component: 'directline' }),
-      });
-      cleanups.push(() => purge.stop());
-    }
+    const purge = await registerRoutes(server, {
+      config,
+      log,
+      db,
+      draining: () => draining,
+      port: () => boundPort,
+      metrics,
+      core,
+      segments,
+      membership,
+      reports,
+      flows,
+      campaigns,
+      bot,
+    });
+    if (purge) cleanups.push(() => purge.stop());
     const port = await listen(server, config.port, config.host);
     boundPort = port;
     cleanups.push(() => closeServer(server));
@@ -276,7 +270,8 @@ export async function startApp(
       server,
       bot,
       campaigns,
-      flows,
+      flows: flows.runtime,
+      workspaces: core.workspaces,
       stop: () => (stopping ??= cleanup()),
     };
   } catch (err) {

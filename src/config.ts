@@ -1,8 +1,12 @@
 /**
  * The one place that reads the environment. `loadConfig` parses and validates it once and returns
  * a frozen, typed object; a bad value throws ConfigError naming the variable and what is allowed.
+ * Every entry point calls `loadProcessConfig()`, which first fills in the variables a `.env` file
+ * in the current directory sets and the real environment does not.
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { ConfigError } from './errors';
 
@@ -62,6 +66,7 @@ const schema = z.object({
   HANDOFF_TIMEOUT_MS: int(1000, 86_400_000).default(300_000),
   TEMPLATES_DIR: z.string().min(1).default(path.join(PROJECT_ROOT, 'templates')),
   BOT_PERSONALISATION: z.enum(['true', 'false'], { error: 'true or false' }).default('true'),
+  BOT_WELCOME: z.enum(['greeting', 'flow'], { error: 'greeting or flow' }).default('greeting'),
   PROACTIVE_SEND_TIMEOUT_MS: int(100, 120_000).default(5000),
   CAMPAIGN_LOCK_MS: int(1000, 3_600_000).default(10_000),
   CAMPAIGN_CONCURRENCY: int(1, 256).default(32),
@@ -113,6 +118,12 @@ export interface Config {
     personalisation: boolean;
     /** Longest wait for a channel to accept one proactive message; then it is `failed`. */
     sendTimeoutMs: number;
+    /**
+     * Who welcomes a new contact, once: `greeting` (the bot's greeting, in the turn; the welcome
+     * flow then leaves its first message out) or `flow` (the welcome flow's first message; the bot
+     * does not greet a new contact whom that flow will message).
+     */
+    welcome: 'greeting' | 'flow';
   };
   campaigns: {
     /**
@@ -154,6 +165,41 @@ const NOT_EMPTY = ['ADMIN_API_KEY', 'METRICS_TOKEN'] as const;
 /** Empty strings count as unset, the way `.env` files and shells usually mean them. */
 function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => !!e[1]));
+}
+
+/**
+ * Copies into `env` the variables of the `.env` file at `file` that `env` leaves unset or empty
+ * (the real environment wins). A missing file is not an error: `.env` is optional. Returns the
+ * names it set, so a caller may say where a value came from.
+ */
+export function applyEnvFile(file: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new ConfigError(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+  const set: string[] = [];
+  for (const [name, value] of Object.entries(parseEnv(text))) {
+    if (value === undefined || (env[name] !== undefined && env[name] !== '')) continue;
+    env[name] = value;
+    set.push(name);
+  }
+  return set;
+}
+
+/** The process's configuration: `.env` of the current directory under the real environment. */
+export function loadProcessConfig(): Readonly<Config> {
+  applyEnvFile(path.resolve('.env'), process.env);
+  return loadConfig(process.env);
+}
+
+/** The server's base URL (ending in `/`) as a client on this machine reaches it. */
+export function localUrl(config: Pick<Config, 'host' | 'port'>): string {
+  const { host, port } = config;
+  const reach = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${reach}:${port}/`;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
@@ -204,6 +250,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       templatesDir: path.resolve(e.TEMPLATES_DIR),
       personalisation: e.BOT_PERSONALISATION === 'true',
       sendTimeoutMs: e.PROACTIVE_SEND_TIMEOUT_MS,
+      welcome: e.BOT_WELCOME,
     }),
     campaigns: Object.freeze({ lockMs: e.CAMPAIGN_LOCK_MS, concurrency: e.CAMPAIGN_CONCURRENCY }),
     flows: Object.freeze({

@@ -1,12 +1,14 @@
 /**
- * The process: load config (a bad value stops start-up with one line), start the app, and shut it
- * down gracefully on SIGINT/SIGTERM with exit code 0. An uncaught error is logged and also shuts
- * down (exit 1); the database child exits with us either way because it watches its stdin.
+ * The process: load config (a bad value stops start-up with one line), start the app, say how to
+ * sign in (the first run makes the key), and shut it down gracefully on SIGINT/SIGTERM with exit
+ * code 0. An uncaught error is logged and also shuts down (exit 1); the database child exits with
+ * us either way because it watches its stdin.
  */
 import { startApp, type App } from './app';
-import { loadConfig, type Config } from './config';
+import { loadProcessConfig, localUrl, type Config } from './config';
 import { AppError } from './errors';
 import { createLogger, type Logger } from './infra/logger';
+import { ensureSignInKey, signInMessage } from './infra/signInKey';
 
 /** How long the shutdown after the embedded database died may take (issue 28: it took 15 s). */
 const FATAL_EXIT_MS = 1500;
@@ -14,7 +16,7 @@ const FATAL_EXIT_MS = 1500;
 async function main(): Promise<void> {
   let config: Config;
   try {
-    config = loadConfig(process.env);
+    config = loadProcessConfig();
   } catch (err) {
     process.stderr.write(`segments: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
@@ -55,6 +57,13 @@ async function main(): Promise<void> {
     });
   } catch (err) {
     fail(log, err);
+  }
+  try {
+    const signIn = await ensureSignInKey(config, app.workspaces);
+    // Not a log line: this is for the person who typed `npm start`, whatever LOG_LEVEL says.
+    process.stdout.write(signInMessage(signIn, localUrl({ host: config.host, port: app.port })));
+  } catch (err) {
+    log.error({ err }, 'could not prepare the sign-in key');
   }
 }
 

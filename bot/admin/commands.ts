@@ -9,13 +9,14 @@ import type { Attachment } from 'botbuilder';
 import type { Contact } from '../../src/domain/contacts/types';
 import { SegmentService } from '../../src/domain/segments/service';
 import type { Segment } from '../../src/domain/segments/types';
-import { NotFoundError, ValidationError } from '../../src/errors';
+import { ValidationError } from '../../src/errors';
 import type { Membership } from '../../src/infra/membership';
 import type { RebuildStatus } from '../../src/infra/membership/rebuild';
 import type { PendingAction } from '../../src/infra/repos/pendingConfirmations';
 import { explainRule, formatRule } from '../../src/rules';
 import type { TurnInfo } from '../contracts';
 import { runCampaignCommand } from './campaigns';
+import { findContact, type ContactFinder } from './contactRef';
 import * as fmt from './format';
 import { ALL_USAGE, USAGE, type AdminCommand } from './parse';
 import { runReport } from './report';
@@ -25,10 +26,7 @@ export interface AdminServices {
   segments: SegmentService;
   membership: Pick<Membership, 'queries' | 'engine' | 'catalog' | 'clock'> &
     Partial<Pick<Membership, 'rebuilder'>>;
-  contacts: {
-    findById(ws: string, id: string): Promise<Contact | null>;
-    findByEmail(ws: string, email: string): Promise<Contact | null>;
-  };
+  contacts: ContactFinder;
   campaigns?: CampaignService;
   /** Reports and charts (/report); without them the command says reports are unavailable. */
   reports?: ReportPort;
@@ -73,7 +71,7 @@ export class AdminCommands {
         );
         const p = await m.queries.preview(ws, s.rule!, undefined, 1);
         return {
-          reply: `Created "${s.name}" (dynamic). ${p.count} contacts match now; membership is being updated.`,
+          reply: `Created "${s.name}" (dynamic). ${fmt.plural(p.count, 'contact')} ${p.count === 1 ? 'matches' : 'match'} now; membership is being updated.`,
         };
       }
       case 'list.create': {
@@ -83,7 +81,7 @@ export class AdminCommands {
           `bot:${info.channelId}:${info.userId}`,
         );
         return {
-          reply: `Created the list "${s.name}". Add contacts with /list add "${s.name}" <contact email or id>`,
+          reply: `Created the list "${s.name}". Add contacts with /list add "${s.name}" <contact email, external id or id>`,
         };
       }
       case 'segment.preview':
@@ -106,7 +104,7 @@ export class AdminCommands {
       case 'segment.delete': {
         const s = await segments.getByName(ws, cmd.name);
         return {
-          reply: `Delete "${s.name}" (${s.type}, ${await count(s)} members)? Type "yes" to delete it; anything else cancels.`,
+          reply: `Delete "${s.name}" (${s.type}, ${fmt.plural(await count(s), 'member')})? Type "yes" to delete it; anything else cancels.`,
           pending: { kind: 'segment.delete', segmentId: s._id, name: s.name },
         };
       }
@@ -167,13 +165,9 @@ export class AdminCommands {
     return `Deleted "${action.name}".`;
   }
 
-  /** An email (has an @) or a contact id. */
-  private async contact(ws: string, ref: string): Promise<Contact> {
-    const c = ref.includes('@')
-      ? await this.s.contacts.findByEmail(ws, ref)
-      : await this.s.contacts.findById(ws, ref);
-    if (!c) throw new NotFoundError('contact', ref);
-    return c;
+  /** An email, a contact id or an external id. */
+  private contact(ws: string, ref: string): Promise<Contact> {
+    return findContact(this.s.contacts, ws, ref);
   }
 }
 

@@ -2,7 +2,7 @@
  * Workflow admin commands, text → command (pure, table-tested):
  *   /flows
  *   /flow bind "<flow>" on enter|exit "<segment>" [once|every|cooldown 7d] [dwell 10m] [stop on exit]
- *   /flow instances <contact email or id>
+ *   /flow instances <contact email, external id or id>
  *   /flow cancel <instance id>
  */
 import { parseDuration } from '../../flows/policy';
@@ -25,7 +25,7 @@ export type FlowCommand =
 export const FLOW_USAGE = {
   flows: '/flows',
   'flow.bind': '/flow bind "<flow>" on enter "<segment>" [once|every|cooldown 7d] [dwell 10m] [stop on exit]',
-  'flow.instances': '/flow instances <contact email or id>',
+  'flow.instances': '/flow instances <contact email, external id or id>',
   'flow.cancel': '/flow cancel <instance id>',
 } as const satisfies Record<FlowCommand['kind'], string>;
 
@@ -93,7 +93,7 @@ export function parseFlowCommand(text: string): FlowParseResult {
     case 'instances':
       return rest && !/\s/.test(rest)
         ? { ok: true, command: { kind: 'flow.instances', contact: rest } }
-        : bad('flow.instances', 'Name one contact (email or id).');
+        : bad('flow.instances', 'Name one contact (email, external id or id).');
     case 'cancel':
       return rest && !/\s/.test(rest)
         ? { ok: true, command: { kind: 'flow.cancel', instanceId: rest } }

@@ -3,28 +3,27 @@
  * anyone else is refused like every admin command, and nothing changes. The runtime is given
  * late (it is built after the bot, whose proactive sender it uses).
  */
-import type { Contact } from '../../src/domain/contacts/types';
-import { NotFoundError } from '../../src/errors';
 import type { FlowAdmin, InstanceView } from '../../src/infra/flows/admin';
 import { describeReentry } from '../../src/infra/flows/admin';
 import { formatMs } from '../../flows/policy';
 import type { TurnHandler } from '../contracts';
 import { NotAllowedError, UsageError } from '../errors';
+import { commandText } from '../text';
+import { findContact, type ContactFinder } from './contactRef';
 import { isFlowCommand, parseFlowCommand, type FlowCommand } from './flowParse';
 
 export interface FlowCommandDeps {
   admin: () => Pick<FlowAdmin, 'catalogue' | 'bind' | 'instances' | 'cancel'>;
-  contacts: {
-    findById(ws: string, id: string): Promise<Contact | null>;
-    findByEmail(ws: string, email: string): Promise<Contact | null>;
-  };
+  contacts: ContactFinder;
 }
 
 export function createFlowCommandHandler(deps: FlowCommandDeps): TurnHandler {
   return async (context, info) => {
-    if (context.activity.type !== 'message' || !isFlowCommand(context.activity.text)) return false;
+    // Cleaned as every command is (format characters, full-width letters, typographic quotes).
+    const text = commandText(context.activity.text);
+    if (context.activity.type !== 'message' || !isFlowCommand(text)) return false;
     if (!info.roles.includes('admin')) throw new NotAllowedError('admin');
-    const parsed = parseFlowCommand(context.activity.text ?? '');
+    const parsed = parseFlowCommand(text);
     if (!parsed.ok) throw new UsageError(parsed.message, parsed.usage);
     await context.sendActivity(
       await run(deps, parsed.command, info.workspaceId, `bot:${info.channelId}:${info.userId}`),
@@ -53,10 +52,7 @@ async function run(deps: FlowCommandDeps, cmd: FlowCommand, ws: string, by: stri
       return `Bound "${cmd.flow}" to ${b.on === 'entered' ? 'entering' : 'leaving'} "${b.segmentName}" (${describeReentry(b.reentry)}${b.dwellMs ? `, dwell ${formatMs(b.dwellMs)}` : ''}${b.stopOnExit ? ', stops on exit' : ''}).`;
     }
     case 'flow.instances': {
-      const c = cmd.contact.includes('@')
-        ? await deps.contacts.findByEmail(ws, cmd.contact)
-        : await deps.contacts.findById(ws, cmd.contact);
-      if (!c) throw new NotFoundError('contact', cmd.contact);
+      const c = await findContact(deps.contacts, ws, cmd.contact);
       const list = await admin.instances(ws, { contactId: c._id }, 10);
       if (list.length === 0) return `${c.name} has no flow instances.`;
       return [`Flows of ${c.name}:`, ...list.map(line)].join('\n');

@@ -14,7 +14,7 @@ export const SAMPLE_SIZE = 5;
 export const who = (c: Pick<ContactSummary, '_id' | 'name' | 'email'>): string =>
   `${c.name || '(no name)'}${c.email ? ` <${c.email}>` : ''}`;
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 export function segmentLine(s: Segment, members: number, rebuild?: RebuildStatus): string {
   return `- ${s.name}: ${s.type}, ${plural(members, 'member')}, priority ${s.priority}${rebuildText(rebuild)}`;
@@ -41,7 +41,7 @@ export function segmentDetails(s: Segment, members: number): string {
 export function previewText(p: Preview): string {
   if (p.count === 0) return 'No contact matches that rule right now.';
   const sample = p.sample.slice(0, SAMPLE_SIZE).map(who).join(', ');
-  return `${plural(p.count, 'contact')} match. For example: ${sample}`;
+  return `${plural(p.count, 'contact')} ${p.count === 1 ? 'matches' : 'match'}. For example: ${sample}`;
 }
 
 export function impactText(name: string, rule: string, p: Preview): string {

@@ -8,7 +8,7 @@ import type { PendingConfirmationRepo, PendingOwner } from '../../src/infra/repo
 import type { TurnHandler, TurnInfo } from '../contracts';
 import { normalise } from '../conversation';
 import { commandWord, helpFor, roleOfCommand } from '../help';
-import { cleanText } from '../text';
+import { commandText } from '../text';
 import { NotAllowedError, UsageError } from '../errors';
 import type { AdminCommands } from './commands';
 import { isCommand, parseCommand } from './parse';
@@ -27,7 +27,7 @@ export function createAdminHandler(deps: AdminHandlerDeps): TurnHandler {
     const a = context.activity;
     if (a.type !== 'message') return false;
     const isAdmin = info.roles.includes('admin');
-    const text = cleanText(a.text);
+    const text = commandText(a.text);
     const owner = ownerOf(info, a.conversation.id);
     if (isAdmin && (await deps.pending.has(owner, deps.clock()))) {
       const action = await deps.pending.take(owner, deps.clock());

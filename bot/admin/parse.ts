@@ -34,11 +34,11 @@ export const USAGE = {
   'segment.preview': '/segment preview <rule>',
   'segment.update': '/segment update "<name>" where <rule>',
   'segment.delete': '/segment delete "<name>"',
-  'segment.why': '/segment why <contact email or id> "<name>"',
+  'segment.why': '/segment why <contact email, external id or id> "<name>"',
   'list.create': '/list create "<name>"',
-  'list.add': '/list add "<name>" <contact email or id>',
-  'list.remove': '/list remove "<name>" <contact email or id>',
-  contact: '/contact <email or id>',
+  'list.add': '/list add "<name>" <contact email, external id or id>',
+  'list.remove': '/list remove "<name>" <contact email, external id or id>',
+  contact: '/contact <email, external id or id>',
   ...CAMPAIGN_USAGE,
   report: '/report "<segment>"',
   'report.compare': '/report compare "<a>" "<b>"',
@@ -55,6 +55,16 @@ const bad = (kind: keyof typeof USAGE, message: string): ParseResult => ({
   usage: `Usage: ${USAGE[kind]}`,
 });
 const ok = (command: AdminCommand): ParseResult => ({ ok: true, command });
+
+/** `/segment` or `/list` with no or an unknown sub-command: that family's usages. */
+function family(word: 'segment' | 'list', sub: string): ParseResult {
+  const usages = Object.entries(USAGE).filter(([kind]) => kind.startsWith(`${word}.`));
+  return {
+    ok: false,
+    message: sub ? `Unknown ${word} command "${sub}".` : `Which ${word} command?`,
+    usage: usages.map(([, u]) => u).join('\n'),
+  };
+}
 
 /** `"name" rest` → the name and the rest; null when the text does not start with a closed quote. */
 function quoted(text: string): { name: string; rest: string } | null {
@@ -86,7 +96,7 @@ function nameThenContact(kind: 'list.add' | 'list.remove', text: string): ParseR
   const name = q ? q.name : words.slice(0, -1).join(' ');
   const contact = q ? q.rest : words.length > 1 ? (words.at(-1) ?? '') : '';
   if (!name || !contact || /\s/.test(contact))
-    return bad(kind, 'Name the list, then one contact (email or id).');
+    return bad(kind, 'Name the list, then one contact (email, external id or id).');
   return ok({ kind, name, contact });
 }
 
@@ -112,7 +122,7 @@ function segment(sub: string, rest: string): ParseResult {
         : bad('segment.why', 'Name a contact, then a segment.');
     }
     default:
-      return { ok: false, message: `Unknown segment command "${sub}".`, usage: ALL_USAGE };
+      return family('segment', sub);
   }
 }
 
@@ -122,7 +132,7 @@ function list(sub: string, rest: string): ParseResult {
     return name ? ok({ kind: 'list.create', name }) : bad('list.create', 'Give the list a name.');
   }
   if (sub === 'add' || sub === 'remove') return nameThenContact(`list.${sub}`, rest);
-  return { ok: false, message: `Unknown list command "${sub}".`, usage: ALL_USAGE };
+  return family('list', sub);
 }
 
 /** Parses one command; anything else is a usage answer (never an exception). */
@@ -133,7 +143,8 @@ export function parseCommand(text: string): ParseResult {
     case 'help':
       return ok({ kind: 'help' });
     case 'segments':
-      return ok({ kind: 'segments' });
+      // As /flows: a word after it is a mistake (a "/segments VIP" meant /segment show).
+      return sub || rest ? bad('segments', '/segments takes nothing after it.') : ok({ kind: 'segments' });
     case 'segment':
       return segment(sub.toLowerCase(), rest);
     case 'list':

@@ -48,7 +48,7 @@ export function reportText(r: SegmentReport): string {
       ? `fresh${f.exactAsOf ? `, exact as of ${f.exactAsOf.slice(11, 19)} UTC` : ', rebuild running'}`
       : `STALE: ${(f.reasons ?? []).join('; ')}`;
   return [
-    `${r.name}: ${r.size} members (${fresh}).`,
+    `${r.name}: ${r.size} ${r.size === 1 ? 'member' : 'members'} (${fresh}).`,
     `Last ${r.history.length} days: ${first?.size ?? 0} → ${r.size} (${signed(r.size - (first?.size ?? 0))}); entered ${entered}, exited ${exited}.`,
   ].join('\n');
 }

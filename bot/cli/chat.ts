@@ -3,22 +3,26 @@
  * It speaks the Bot Framework protocol as a channel does: it runs a small endpoint on 127.0.0.1
  * for the bot's replies (TestChannel) and posts each typed line as a `message` activity whose
  * `serviceUrl` points at that endpoint. `--admin` talks as `chat-admin` (make it an admin with
- * BOT_ADMINS=chat-admin). Type /quit or press Ctrl-D to leave.
+ * BOT_ADMINS=chat-admin). Type /quit or press Ctrl-D to leave. Without `--url` it talks to the
+ * server `npm start` runs with the same settings: HOST and PORT from the environment or `.env`.
  */
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { loadProcessConfig, localUrl } from '../../src/config';
 import { ChannelUser, TestChannel } from './channel';
 
-const DEFAULT_URL = 'http://127.0.0.1:3978/api/messages';
+/** Where `npm start` with the same settings answers. */
+const defaultUrl = (): string => `${localUrl(loadProcessConfig())}api/messages`;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       user: { type: 'string' },
       admin: { type: 'boolean', default: false },
-      url: { type: 'string', default: DEFAULT_URL },
+      url: { type: 'string' },
     },
   });
+  const url = values.url ?? defaultUrl();
   const name = values.user ?? (values.admin ? 'Chat Admin' : 'Chat User');
   const slug =
     name
@@ -30,7 +34,7 @@ async function main(): Promise<void> {
   channel.onActivity((a) => {
     if (a.type === 'message') process.stdout.write(`\nbot> ${(a.text ?? '').replace(/\n/g, '\n     ')}\n`);
   });
-  const user = new ChannelUser(channel, { botUrl: values.url, userId, userName: name });
+  const user = new ChannelUser(channel, { botUrl: url, userId, userName: name });
   const rl = createInterface({ input: process.stdin, output: process.stdout, prompt: 'you> ' });
   let stopping = false;
   const stop = async (code: number) => {
@@ -40,7 +44,7 @@ async function main(): Promise<void> {
     await channel.close();
     process.exit(code);
   };
-  process.stdout.write(`Talking to ${values.url} as ${name} (user id ${userId}). /quit to leave.\n`);
+  process.stdout.write(`Talking to ${url} as ${name} (user id ${userId}). /quit to leave.\n`);
   const attempt = async (turn: () => Promise<{ status: number; body: string }>) => {
     try {
       const r = await turn();
@@ -48,7 +52,7 @@ async function main(): Promise<void> {
     } catch (err) {
       const why =
         err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
-      process.stdout.write(`Could not reach the bot at ${values.url} (${why}). Is \`npm start\` running?\n`);
+      process.stdout.write(`Could not reach the bot at ${url} (${why}). Is \`npm start\` running?\n`);
     }
   };
   // Lines are handled one after another, in order, even when pasted or piped in all at once.

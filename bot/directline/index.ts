@@ -7,7 +7,7 @@ import type { Db } from 'mongodb';
 import type { Server } from 'restify';
 import type { Logger } from '../../src/infra/logger';
 import { startLoop, type Loop } from '../../src/infra/loop';
-import { registerDirectLine } from './routes';
+import { registerDirectLine, type DirectLineDeps } from './routes';
 import { DirectLineStore } from './store';
 
 export { DIRECTLINE_PREFIX } from './routes';
@@ -19,7 +19,9 @@ const PURGE_EVERY_MS = 10 * 60 * 1000;
 
 export interface DirectLineSetup {
   db: Db;
-  authenticate: (apiKey: string) => Promise<string | null>;
+  principal: DirectLineDeps['principal'];
+  isLive: DirectLineDeps['isLive'];
+  botWorkspaceId: string;
   host: string;
   port: () => number;
   log: Logger;
@@ -37,7 +39,9 @@ export async function setupDirectLine(server: Server, s: DirectLineSetup): Promi
   await store.ensureIndexes();
   registerDirectLine(server, {
     store,
-    authenticate: s.authenticate,
+    principal: s.principal,
+    isLive: s.isLive,
+    botWorkspaceId: s.botWorkspaceId,
     selfUrl: () => selfUrl(s.host, s.port()),
     log: s.log,
   });

@@ -10,17 +10,39 @@
 import { randomBytes } from 'node:crypto';
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
-import { NotFoundError, UnauthorizedError, ValidationError } from '../../src/errors';
+import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../../src/errors';
 import type { Logger } from '../../src/infra/logger';
 import type { DirectLineConversation, DirectLineStore } from './store';
 import { BotForwarder } from './forward';
 
 export const DIRECTLINE_PREFIX = '/v3/directline';
 
+/** A key of another workspace asked for a token: the bot speaks only for its own workspace. */
+export class DirectLineWorkspaceError extends AppError {
+  constructor(botWorkspaceId: string) {
+    super(
+      'DIRECTLINE_WRONG_WORKSPACE',
+      403,
+      `Direct Line tokens are issued only with an API key of the bot's workspace ("${botWorkspaceId}", ` +
+        'BOT_WORKSPACE_ID): a key of another workspace may not speak as its chat contacts',
+    );
+  }
+}
+
+/** Who issued a token: a valid key's workspace and digest (see ApiKeyService.principal). */
+export interface Issuer {
+  workspaceId: string;
+  keyHash: string;
+}
+
 export interface DirectLineDeps {
   store: DirectLineStore;
-  /** The workspace of a valid API key, or null. */
-  authenticate: (apiKey: string) => Promise<string | null>;
+  /** The issuer of a valid API key, or null. */
+  principal: (apiKey: string) => Promise<Issuer | null>;
+  /** False once the key that issued a token is revoked (or no longer configured). */
+  isLive: (issuer: Issuer) => Promise<boolean>;
+  /** The workspace the bot serves: only its keys issue tokens (its contacts are the chat users). */
+  botWorkspaceId: string;
   /** Base URL of this server as the bot reaches it, e.g. `http://127.0.0.1:3978` (known after listen). */
   selfUrl: () => string;
   log: Logger;
@@ -58,21 +80,33 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): void {
   const { store } = deps;
   const forward = new BotForwarder(deps.selfUrl, deps.log);
 
-  /** A new conversation for the caller's API key; the body may name the user. */
+  /**
+   * A new conversation for the caller's API key; the body may name the user. Naming a user is
+   * speaking as that chat contact, so only the bot's own workspace may do it (its keys can read and
+   * message those contacts through the REST API anyway); other workspaces are refused before anything is stored.
+   */
   const open = async (req: Request) => {
-    const ws = await deps.authenticate(bearer(req));
-    if (ws === null) throw new UnauthorizedError();
+    const issuer = await deps.principal(bearer(req));
+    if (issuer === null) throw new UnauthorizedError();
+    if (issuer.workspaceId !== deps.botWorkspaceId) throw new DirectLineWorkspaceError(deps.botWorkspaceId);
     const parsed = generateBody.safeParse(req.body ?? undefined);
     if (!parsed.success) throw new ValidationError(parsed.error.issues[0]?.message ?? 'invalid body');
     const id = parsed.data?.user?.id ?? `dl_${randomBytes(6).toString('hex')}`;
-    return store.create({ id, name: parsed.data?.user?.name ?? id }, ws);
+    return store.create({ id, name: parsed.data?.user?.name ?? id }, issuer);
+  };
+
+  /** A token's conversation while the key that issued it is still valid, else null. */
+  const live = async (token: string) => {
+    const c = await store.byToken(token);
+    if (!c?.keyHash) return null; // unknown, expired, or issued before tokens were bound to keys
+    return (await deps.isLive({ workspaceId: c.workspaceId, keyHash: c.keyHash })) ? c : null;
   };
 
   /** The conversation a token opens; a token for another conversation is refused. */
   const conversationOf = async (req: Request, id?: string) => {
     const token = bearer(req);
-    const c = await store.byToken(token);
-    if (!c) throw new UnauthorizedError('Unknown or expired Direct Line token');
+    const c = await live(token);
+    if (!c) throw new UnauthorizedError('Unknown, expired or revoked Direct Line token');
     if (id !== undefined && id !== c._id) throw new NotFoundError('conversation', id);
     return { c, token };
   };
@@ -89,7 +123,7 @@ export function registerDirectLine(server: Server, deps: DirectLineDeps): void {
 
   // With a token: the token's conversation. With an API key (Direct Line's "secret"): a new one.
   server.post(`${DIRECTLINE_PREFIX}/conversations`, async (req: Request, res: Response) => {
-    const byToken = await store.byToken(bearer(req));
+    const byToken = await live(bearer(req));
     const { conversation, token } = byToken ? { conversation: byToken, token: bearer(req) } : await open(req);
     if (await store.markStarted(conversation._id)) {
       await forward.send(conversation, {

@@ -18,8 +18,10 @@ export interface DirectLineConversation {
   _id: string;
   tokenHash: string;
   user: DirectLineUser;
-  /** The workspace whose API key opened the conversation (for the record). */
+  /** The workspace whose API key opened the conversation (always the bot's). */
   workspaceId: string;
+  /** sha256 of that key: the token dies with it (revoked or replaced). Absent on pre-binding records. */
+  keyHash?: string;
   seq: number;
   /** Set once the bot has been told the user joined. */
   started: boolean;
@@ -63,7 +65,7 @@ export class DirectLineStore {
   /** A new conversation and the token that opens it. */
   async create(
     user: DirectLineUser,
-    workspaceId: string,
+    issuer: { workspaceId: string; keyHash: string },
   ): Promise<{ conversation: DirectLineConversation; token: string }> {
     const token = random(32);
     const now = this.clock();
@@ -71,7 +73,8 @@ export class DirectLineStore {
       _id: random(16),
       tokenHash: hash(token),
       user,
-      workspaceId,
+      workspaceId: issuer.workspaceId,
+      keyHash: issuer.keyHash,
       seq: 0,
       started: false,
       createdAt: now,

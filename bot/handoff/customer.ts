@@ -6,6 +6,8 @@
 import { EventFactory, type TurnContext } from 'botbuilder';
 import type { Handoff } from '../../src/infra/repos/handoffs';
 import type { TurnInfo } from '../contracts';
+import { isBotWord } from '../conversation';
+import { optOutIntent } from '../text';
 import { asksForPerson, isCustomerEnd } from './intent';
 import { mirrorState, tellAgents, type HandoffParts } from './parts';
 import { orderQueue, snapshotSegments, withVipFlag } from './queue';
@@ -15,6 +17,7 @@ import {
   leftMessageText,
   movedBackText,
   newRequestText,
+  optOutNoticeText,
   queuedText,
   stoppedWaitingText,
   texts,
@@ -41,7 +44,7 @@ export async function handleCustomer(
       if (ended) await tellAgents(p, ws, stoppedWaitingText(ended));
       return true;
     }
-    if (!asksForPerson(text)) return false; // the bot keeps helping while they wait
+    if (!asksForPerson(text)) return noteWhileQueued(p, context, current, text);
     await context.sendActivity(texts.alreadyQueued(await positionOf(p, ws, current._id)));
     return true;
   }
@@ -64,10 +67,36 @@ export async function handleCustomer(
   return false;
 }
 
-/** A live conversation: relay to the agent, or end it. The bot itself never answers here. */
+/**
+ * While queued the bot keeps helping with what it knows (greetings, help, offers, stop and start,
+ * commands); anything else is kept for the agent, who reads it on /accept, and the customer is
+ * told so. Accepted meanwhile: the message is the live conversation's.
+ */
+async function noteWhileQueued(p: HandoffParts, context: TurnContext, h: Handoff, text: string) {
+  if (!text || text.startsWith('/') || isBotWord(text) || optOutIntent(text) !== undefined) return false;
+  if (!(await p.repo.noteWaiting(h.workspaceId, h._id, text, p.clock()))) {
+    const now = await p.repo.current(h.workspaceId, h.contactId);
+    return now?.status === 'active' ? talk(p, context, now, text) : false;
+  }
+  await context.sendActivity(texts.noted(await positionOf(p, h.workspaceId, h._id)));
+  return true;
+}
+
+/**
+ * A live conversation: relay to the agent, or end it. The bot itself never answers here, except
+ * to "stop" and "start", which mean what they mean everywhere (the opt-out handler answers them;
+ * the agent is told).
+ */
 async function talk(p: HandoffParts, context: TurnContext, h: Handoff, text: string): Promise<boolean> {
   const agent = h.agent;
   if (!agent) throw new Error(`handoff ${h._id} is active without an agent`);
+  const optIntent = optOutIntent(text);
+  if (optIntent !== undefined) {
+    await p.sender.toUser(h.workspaceId, agent.channelId, agent.userId, optOutNoticeText(h, optIntent), {
+      respectOptOut: false,
+    });
+    return false;
+  }
   if (isCustomerEnd(text)) {
     const ended = await p.repo.end(h.workspaceId, h._id, 'customer', p.clock());
     await context.sendActivity(ended ? texts.customerEnded : texts.agentEnded);

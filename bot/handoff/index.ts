@@ -1,8 +1,8 @@
 /**
  * VIP routing and human handoff (DESIGN §3.8, issue 5 item 3).
  *
- * Wiring (bot core / app):
- *   const handoff = createHandoff({ db, roles, sender, agenda: scheduler.agenda,
+ * Wiring (src/compose/bot.ts):
+ *   const handoff = createHandoff({ repo, roles, sender, agenda: scheduler.agenda,
  *     timeoutMs: config.bot.handoffTimeoutMs, log });
  *   await handoff.ensureIndexes();
  *   handoff.defineJobs();            // before agenda starts processing, in every job-running process
@@ -15,12 +15,11 @@
  */
 import type { TurnContext } from 'botbuilder';
 import type { Agenda } from 'agenda';
-import type { Db } from 'mongodb';
 import type { Contact } from '../../src/domain/contacts/types';
 import type { Clock } from '../../src/domain/membership/transitions';
 import type { Segment } from '../../src/domain/segments/types';
 import type { Logger } from '../../src/infra/logger';
-import { HandoffRepo, type Handoff } from '../../src/infra/repos/handoffs';
+import type { Handoff, HandoffRepo } from '../../src/infra/repos/handoffs';
 import type { ProactiveSender, RoleStore, TurnHandler, TurnInfo } from '../contracts';
 import { handleAgent } from './agent';
 import { handleCustomer } from './customer';
@@ -33,7 +32,8 @@ import { agendaTimeouts, defineTimeoutJob } from './timeout';
 export { HANDOFF_TIMEOUT_JOB } from './timeout';
 
 export interface HandoffDeps {
-  db: Db;
+  /** The `handoffs` collection (built by the composition root). */
+  repo: HandoffRepo;
   roles: RoleStore;
   sender: ProactiveSender;
   /** Without it, requests never time out (tests of other parts, tools). */
@@ -66,7 +66,7 @@ export interface HandoffModule {
 export function createHandoff(deps: HandoffDeps): HandoffModule {
   const log = deps.log.child({ component: 'handoff' });
   const parts: HandoffParts = {
-    repo: new HandoffRepo(deps.db),
+    repo: deps.repo,
     roles: deps.roles,
     sender: deps.sender,
     timeouts: agendaTimeouts(deps.agenda, log),

@@ -6,8 +6,20 @@ import type { Logger } from '../../src/infra/logger';
 import type { Clock } from '../../src/domain/membership/transitions';
 import type { HandoffRepo } from '../../src/infra/repos/handoffs';
 import type { ProactiveSender, RoleStore } from '../contracts';
-import type { Timeouts } from './timeout';
 import type { HandoffState } from '../../src/domain/conversations/service';
+
+/** What a handoff request's timeout job carries (timeout.ts runs it). */
+export interface TimeoutJobData {
+  workspaceId: string;
+  handoffId: string;
+}
+
+/** Schedules and cancels request timeouts (Agenda in the app; absent in tools). */
+export interface Timeouts {
+  /** The job's id, or undefined when nothing was scheduled. */
+  schedule(at: Date, data: TimeoutJobData): Promise<string | undefined>;
+  cancel(jobId: string | undefined): Promise<void>;
+}
 
 /** Work done after the turn has answered (agent notices); failures are logged, never thrown. */
 export class Background {
@@ -43,7 +55,12 @@ export interface HandoffParts {
   activity?: { setHandoff(ws: string, contactId: string, state: HandoffState): Promise<void> };
 }
 
-/** Tells every agent; one unreachable agent does not keep the others from it. Returns how many missed it. */
+/**
+ * Tells every agent; one unreachable agent does not keep the others from it. Returns how many it
+ * failed to tell: a grant on a channel the agent has never talked to the bot on (a bare id in
+ * BOT_AGENTS names both local channels) has no conversation to send to, and is not a failure
+ * unless no agent was reached at all.
+ */
 export async function tellAgents(p: HandoffParts, ws: string, text: string): Promise<number> {
   const agents = await p.roles.holders(ws, 'agent');
   const results = await Promise.allSettled(
@@ -52,7 +69,9 @@ export async function tellAgents(p: HandoffParts, ws: string, text: string): Pro
       p.sender.toUser(ws, a.channelId, a.userId, text, { respectOptOut: false }),
     ),
   );
-  return results.filter((r) => r.status === 'rejected' || r.value !== 'sent').length;
+  const sent = results.filter((r) => r.status === 'fulfilled' && r.value === 'sent').length;
+  const noChannel = results.filter((r) => r.status === 'fulfilled' && r.value === 'no-reference').length;
+  return sent > 0 ? results.length - sent - noChannel : results.length;
 }
 
 /** Records the contact's handoff state; a failure is logged, never fails the conversation. */

@@ -28,6 +28,8 @@ export const texts = {
   leftMessage: "Thanks, I've passed your message on; someone from our team will get back to you.",
   noMessage: 'OK, no message left. Ask for a person again any time.',
   agentNotInConversation: "You're not in a conversation. Type /queue to see who is waiting.",
+  noted: (position: number) =>
+    `Noted: I'll pass that on when a member of our team joins (you're number ${position} in the queue).`,
 } as const;
 
 /** To every agent when someone asks for a person. */
@@ -35,10 +37,19 @@ export function newRequestText(h: Handoff, position: number): string {
   return `New request: ${describeRequest(h)}, number ${position} in the queue. Type /queue to see it, /accept to take the first in line.`;
 }
 
-/** To the agent who accepted. */
+/** To the agent who accepted, with what the customer wrote while waiting. */
 export function acceptedText(h: Handoff, now: Date): string {
   const waited = formatWait(now.getTime() - h.requestedAt.getTime());
-  return `You're now talking with ${describeRequest(h)}, who waited ${waited}. Everything you type is passed on; /end to finish.`;
+  const head = `You're now talking with ${describeRequest(h)}, who waited ${waited}. Everything you type is passed on; /end to finish.`;
+  if (!h.waiting?.length) return head;
+  return [head, `While waiting, ${h.contactName} wrote:`, ...h.waiting.map((w) => `- ${w.text}`)].join('\n');
+}
+
+/** To the agent when the customer says "stop" or "start" during the conversation. */
+export function optOutNoticeText(h: Handoff, intent: 'out' | 'in'): string {
+  return intent === 'out'
+    ? `${h.contactName} has unsubscribed from our messages (campaigns and follow-ups); your conversation goes on.`
+    : `${h.contactName} has subscribed to our messages again; your conversation goes on.`;
 }
 
 /** To the agent when the conversation ends, by either side. */

@@ -6,23 +6,14 @@
  */
 import type { Agenda, Job } from 'agenda';
 import type { Logger } from '../../src/infra/logger';
-import { mirrorState, type HandoffParts } from './parts';
+import { mirrorState, type HandoffParts, type TimeoutJobData, type Timeouts } from './parts';
 import { texts } from './texts';
+
+export type { TimeoutJobData, Timeouts } from './parts';
 
 export const HANDOFF_TIMEOUT_JOB = 'handoff.timeout';
 
-export interface TimeoutJobData {
-  workspaceId: string;
-  handoffId: string;
-}
-
 /** Scheduling seen by the handoff; without Agenda, requests simply never time out. */
-export interface Timeouts {
-  /** The job's id, or undefined when nothing was scheduled. */
-  schedule(at: Date, data: TimeoutJobData): Promise<string | undefined>;
-  cancel(jobId: string | undefined): Promise<void>;
-}
-
 export function agendaTimeouts(agenda: Agenda | undefined, log: Logger): Timeouts {
   return {
     async schedule(at, data) {

@@ -1,22 +1,32 @@
-// The console's shell: sign-in, navigation and a hash router (#/segments, #/segments/<id>,
-// #/reports, #/chat, #/docs). Each page module renders into <main> and owns nothing else.
+// The console's shell: sign-in, navigation and a hash router. Signed out, the sign-in page is all
+// there is (no navigation, no Sign out); signed in, each route's module renders into <main> and
+// owns nothing else; a route that is not there is a not-found page, never another page.
 import { api, session } from './api.js';
 import { errorLine, h, show } from './dom.js';
 import { renderSegments } from './segments.js';
 import { renderSegment } from './segment.js';
+import { renderCampaigns } from './campaigns.js';
+import { renderCampaign } from './campaign.js';
+import { renderFlows } from './flows.js';
 import { renderReports } from './reports.js';
 import { renderChat } from './chat.js';
 import { renderDocs } from './docs.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
+const ID = '([A-Za-z0-9_-]+)';
 
 const routes = [
-  [/^#\/segments\/([A-Za-z0-9_-]+)$/, (m) => renderSegment(main, m[1])],
+  [/^#\/segments$/, () => renderSegments(main)],
+  [new RegExp(`^#/segments/${ID}$`), (m) => renderSegment(main, m[1])],
+  [/^#\/campaigns$/, () => renderCampaigns(main)],
+  [new RegExp(`^#/campaigns/${ID}$`), (m) => renderCampaign(main, m[1])],
+  [/^#\/flows$/, () => renderFlows(main, {})],
+  [new RegExp(`^#/flows/instances/${ID}$`), (m) => renderFlows(main, { instance: m[1] })],
+  [new RegExp(`^#/flows/contacts/${ID}$`), (m) => renderFlows(main, { contact: m[1] })],
   [/^#\/reports$/, () => renderReports(main)],
   [/^#\/chat$/, () => renderChat(main)],
   [/^#\/docs$/, () => renderDocs(main)],
-  [/^#\/segments$/, () => renderSegments(main)],
 ];
 
 function signInPage(message) {
@@ -26,7 +36,16 @@ function signInPage(message) {
     'form',
     { class: 'card signin', id: 'sign-in' },
     h('h2', {}, 'Sign in'),
-    h('p', { class: 'muted' }, 'With a workspace API key. It is kept in this tab only (session storage).'),
+    h(
+      'p',
+      { id: 'key-hint' },
+      'Use the key printed by ',
+      h('code', {}, 'npm start'),
+      ' on first run (also in ',
+      h('code', {}, 'DATA_DIR/admin-key.txt'),
+      '), or another workspace API key.',
+    ),
+    h('p', { class: 'muted' }, 'The key is kept in this tab only (session storage).'),
     h('label', { for: 'api-key' }, 'API key'),
     key,
     h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Sign in')),
@@ -38,7 +57,8 @@ function signInPage(message) {
     try {
       await api('GET', '/segments', undefined, key.value.trim());
       session.signIn(key.value.trim());
-      location.hash = '#/segments';
+      // Where the visitor was going, or the segments page.
+      if (!location.hash || location.hash === '#/') location.hash = '#/segments';
       render();
     } catch (err) {
       show(
@@ -48,32 +68,54 @@ function signInPage(message) {
     }
   });
   nav.hidden = true;
+  document.title = 'Sign in · Segments console';
   show(main, h('section', {}, form));
   key.focus();
 }
 
+function notFound(hash) {
+  show(
+    main,
+    h(
+      'section',
+      { class: 'card', id: 'not-found' },
+      h('h2', {}, 'Page not found'),
+      h('p', {}, 'There is no page at ', h('code', {}, hash), '.'),
+      h('p', {}, h('a', { href: '#/segments' }, 'Go to the segments')),
+    ),
+  );
+}
+
+let rendering = 0;
 async function render() {
   if (!session.key()) return signInPage();
   nav.hidden = false;
-  const hash = location.hash || '#/segments';
+  if (!location.hash || location.hash === '#/' || location.hash === '#') {
+    history.replaceState(null, '', '#/segments');
+  }
+  const hash = location.hash;
+  const section = hash.split('/')[1] ?? '';
   for (const a of nav.querySelectorAll('a'))
-    a.classList.toggle('active', hash.startsWith(a.getAttribute('href')));
+    a.classList.toggle('active', a.getAttribute('href') === `#/${section}`);
+  document.title = `${section ? section[0].toUpperCase() + section.slice(1) : 'Segments'} · Segments console`;
+  const mine = ++rendering;
   for (const [re, page] of routes) {
     const m = re.exec(hash);
-    if (m) {
-      try {
-        return await page(m);
-      } catch (err) {
-        return show(main, h('section', { class: 'card' }, errorLine(err)));
-      }
+    if (!m) continue;
+    try {
+      return await page(m);
+    } catch (err) {
+      if (mine !== rendering) return;
+      if (err.status === 404) return notFound(hash);
+      return show(main, h('section', { class: 'card' }, errorLine(err)));
     }
   }
-  location.hash = '#/segments';
+  notFound(hash);
 }
 
 document.getElementById('sign-out').addEventListener('click', () => {
   session.signOut();
-  location.hash = '';
+  history.replaceState(null, '', location.pathname);
   render();
 });
 window.addEventListener('segments:unauthorized', () => {

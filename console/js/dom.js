@@ -29,8 +29,30 @@ export function show(el, ...children) {
 }
 
 export const fmtInt = (n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '–');
-export const fmtTime = (iso) =>
-  iso ? new Date(iso).toLocaleString('en-GB', { timeZone: 'UTC' }) + ' UTC' : '–';
+
+// Dates are written one way everywhere, `7 Dec 2026`, and times in UTC with the zone said
+// (`7 Dec 2026, 14:05 UTC`): schedules and quiet hours are UTC too, and no reader has to guess
+// whether 07/12 is July or December.
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n) => String(n).padStart(2, '0');
+const asDate = (v) =>
+  typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) ? new Date(`${v}T00:00:00Z`) : new Date(v);
+
+/** `7 Dec 2026` (the UTC day) for an instant or a `YYYY-MM-DD` day; `–` when there is none. */
+export function fmtDate(v) {
+  if (v === null || v === undefined || v === '') return '–';
+  const d = asDate(v);
+  if (Number.isNaN(d.getTime())) return String(v);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** `7 Dec 2026, 14:05 UTC`; `–` when there is none. */
+export function fmtTime(v) {
+  if (v === null || v === undefined || v === '') return '–';
+  const d = asDate(v);
+  if (Number.isNaN(d.getTime())) return String(v);
+  return `${fmtDate(d)}, ${two(d.getUTCHours())}:${two(d.getUTCMinutes())} UTC`;
+}
 
 /** An error from the API as one line: its message and code. */
 export function errorText(err) {

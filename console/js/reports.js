@@ -1,8 +1,8 @@
 // Reports: sizes, history and freshness of every segment, a 90-day chart of one (SVG rendered
-// by the server), and a comparison table of any segments. Until the reports API is on this
-// server (it answers 404), the page says so instead of failing.
+// by the server), and any segments compared: a table with the metrics in words beside a chart of
+// the chosen metric. Until the reports API is on this server (it answers 404), the page says so.
 import { api, imageUrl, optionalApi } from './api.js';
-import { errorLine, fmtInt, fmtTime, freshnessBadge, h, show, sparkline } from './dom.js';
+import { errorLine, fmtDate, fmtInt, fmtTime, freshnessBadge, h, show, sparkline } from './dom.js';
 
 export async function renderReports(main) {
   const data = await optionalApi('/reports/segments');
@@ -43,7 +43,18 @@ export async function renderReports(main) {
         h('a', { href: '#/reports', onclick: (e) => (e.preventDefault(), showChart(chart, s)) }, s.name),
       ),
       h('td', { class: 'num' }, fmtInt(s.size)),
-      h('td', {}, sparkline(s.history)),
+      h(
+        'td',
+        {},
+        sparkline(s.history),
+        s.history?.length
+          ? h(
+              'span',
+              { class: 'muted small' },
+              `${fmtDate(s.history[0].day)} – ${fmtDate(s.history.at(-1).day)}`,
+            )
+          : null,
+      ),
       h(
         'td',
         {},
@@ -107,55 +118,97 @@ async function showChart(el, s) {
   }
 }
 
+/** The comparison's columns in words, and how each value reads (shares and rates as percentages). */
+export const METRICS = [
+  ['members', 'Members', 'int'],
+  ['avgLifetimeValue', 'Average lifetime value', 'money'],
+  ['avgLeadScore', 'Average lead score', 'dec'],
+  ['conversationsPerMember', 'Conversations per member', 'dec'],
+  ['handoffs', 'Handoffs to an agent', 'int'],
+  ['optedOutShare', 'Opted out', 'pct'],
+  ['deliveryRate', 'Campaign delivery rate', 'pct'],
+  ['replyRate', 'Campaign reply rate', 'pct'],
+];
+
+function metricText(v, how) {
+  if (v === null || v === undefined) return '–';
+  if (typeof v !== 'number') return String(v);
+  if (how === 'pct') return `${(Math.round(v * 1000) / 10).toLocaleString('en-US')}%`;
+  if (how === 'money')
+    return v.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+  if (how === 'dec') return v.toLocaleString('en-US', { maximumFractionDigits: 2 });
+  return fmtInt(v);
+}
+
 async function runCompare(el, ids) {
   if (ids.length === 0) return show(el, h('p', { class: 'muted' }, 'Tick the segments to compare.'));
+  const list = ids.map(encodeURIComponent).join(',');
+  let rows;
   try {
-    const { rows } = await api('GET', `/reports/compare?segments=${ids.map(encodeURIComponent).join(',')}`);
-    const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter(
-      (k) => !['id', 'name', 'asOf'].includes(k),
-    );
-    const asOf = rows.map((r) => r.asOf).sort()[0];
-    const cell = (v) =>
-      typeof v === 'number'
-        ? fmtInt(Math.round(v * 100) / 100)
-        : v === null || v === undefined
-          ? '–'
-          : String(v);
-    show(
-      el,
+    ({ rows } = await api('GET', `/reports/compare?segments=${list}`));
+  } catch (err) {
+    return show(el, errorLine(err));
+  }
+  const asOf = rows.map((r) => r.asOf).sort()[0];
+  const chart = h('div', { class: 'chart', id: 'compare-chart' });
+  const metric = h(
+    'select',
+    { id: 'compare-metric', 'aria-label': 'metric' },
+    METRICS.map(([k, label]) => h('option', { value: k }, label)),
+  );
+  const draw = async () => {
+    show(chart, h('span', { class: 'muted' }, 'Rendering…'));
+    try {
+      const url = await imageUrl(`/reports/compare/chart.svg?segments=${list}&metric=${metric.value}`);
+      const label = METRICS.find(([k]) => k === metric.value)?.[1] ?? metric.value;
+      show(chart, h('img', { src: url, alt: `${label}, segments compared` }));
+    } catch (err) {
+      show(chart, errorLine(err));
+    }
+  };
+  metric.addEventListener('change', draw);
+  show(
+    el,
+    h(
+      'div',
+      { class: 'compare' },
       h(
-        'table',
+        'div',
         {},
         h(
-          'thead',
-          {},
+          'table',
+          { id: 'compare-table' },
           h(
-            'tr',
+            'thead',
             {},
-            h('th', {}, 'Segment'),
-            cols.map((c) => h('th', { class: 'num' }, c)),
-          ),
-        ),
-        h(
-          'tbody',
-          {},
-          rows.map((r) =>
             h(
               'tr',
               {},
-              h('td', {}, r.name),
-              cols.map((c) => h('td', { class: 'num' }, cell(r[c]))),
+              h('th', {}, 'Segment'),
+              METRICS.map(([k, label]) => h('th', { class: 'num', 'data-metric': k }, label)),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            rows.map((r) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, r.name),
+                METRICS.map(([k, , how]) => h('td', { class: 'num' }, metricText(r[k], how))),
+              ),
             ),
           ),
         ),
+        h(
+          'p',
+          { class: 'muted' },
+          `Members, averages and opted out as of ${fmtTime(asOf)} (precomputed: at most 15 minutes old).`,
+        ),
       ),
-      h(
-        'p',
-        { class: 'muted' },
-        `Members, averages and opted out as of ${asOf ?? '–'} (precomputed; see the README).`,
-      ),
-    );
-  } catch (err) {
-    show(el, errorLine(err));
-  }
+      h('div', {}, h('div', { class: 'row' }, h('label', { for: 'compare-metric' }, 'Chart'), metric), chart),
+    ),
+  );
+  await draw();
 }

@@ -1,11 +1,12 @@
-// One segment: its definition, members a page at a time, a rule edit previewed (exact count,
-// +enter / −exit) before it is saved, and "why" for one contact (explain.js).
+// One segment: its definition, members a page at a time, a rule edit in the builder previewed
+// (exact count, +enter / −exit) before it is saved, and "why" for one contact (explain.js).
 import { api, imageUrl } from './api.js';
 import { errorLine, fmtInt, fmtTime, h, show } from './dom.js';
 import { explainCard } from './explain.js';
+import { loadRuleContext, ruleEditor } from './rule-builder.js';
 
 export async function renderSegment(main, id) {
-  const s = await api('GET', `/segments/${id}`);
+  const [s, ctx] = await Promise.all([api('GET', `/segments/${id}`), loadRuleContext()]);
   const members = h('div', { id: 'members' });
   const explain = explainCard(s);
   show(
@@ -32,7 +33,7 @@ export async function renderSegment(main, id) {
       s.description ? h('p', { class: 'muted' }, s.description) : null,
       chartSlot(s._id),
     ),
-    s.type === 'dynamic' ? editCard(s) : null,
+    s.type === 'dynamic' ? editCard(s, ctx) : null,
     h('section', { class: 'card' }, h('h2', {}, 'Members'), members),
     explain.card,
   );
@@ -96,60 +97,53 @@ async function pageOfMembers(el, s, cursors, explainFor) {
   );
 }
 
-function editCard(s) {
-  const rule = h('textarea', { id: 'edit-rule', value: s.ruleText });
-  const result = h('div', { class: 'preview-result', id: 'edit-preview' });
+function editCard(s, ctx) {
   const save = h('button', { type: 'button', id: 'edit-save', disabled: true }, 'Save rule');
+  const status = h('div');
   let previewed = null;
-  rule.addEventListener('input', () => (save.disabled = rule.value !== previewed));
-  const preview = async () => {
-    try {
-      const p = await api('POST', '/segments/preview', { rule: rule.value, segmentId: s._id });
-      previewed = rule.value;
-      save.disabled = false;
-      show(
-        result,
-        h(
-          'p',
-          {},
-          'Would have ',
-          h('strong', {}, fmtInt(p.count)),
-          ' members: ',
-          h('span', { class: 'enter' }, `+${fmtInt(p.impact?.enter)} enter`),
-          ', ',
-          h('span', { class: 'exit' }, `−${fmtInt(p.impact?.exit)} exit`),
-          '.',
-        ),
+  const editor = ruleEditor({
+    ctx,
+    rule: s.rule,
+    id: 'edit',
+    exclude: s.name,
+    onChange: (text) => {
+      previewed = text;
+      save.disabled = !text || text === s.ruleText;
+    },
+    preview: async (text) => {
+      const p = await api('POST', '/segments/preview', { rule: text, segmentId: s._id });
+      return h(
+        'p',
+        {},
+        'Would have ',
+        h('strong', {}, fmtInt(p.count)),
+        ' members: ',
+        h('span', { class: 'enter' }, `+${fmtInt(p.impact?.enter)} enter`),
+        ', ',
+        h('span', { class: 'exit' }, `−${fmtInt(p.impact?.exit)} exit`),
+        '.',
       );
-    } catch (err) {
-      save.disabled = true;
-      show(result, errorLine(err));
-    }
-  };
+    },
+  });
   save.addEventListener('click', async () => {
     try {
-      await api('PATCH', `/segments/${s._id}`, { rule: rule.value });
+      await api('PATCH', `/segments/${s._id}`, { rule: previewed });
       location.reload();
     } catch (err) {
-      show(result, errorLine(err));
+      show(status, errorLine(err));
     }
   });
   return h(
     'section',
     { class: 'card' },
     h('h2', {}, 'Edit the rule'),
-    rule,
+    editor.el,
     h(
       'div',
       { class: 'row' },
-      h(
-        'button',
-        { type: 'button', class: 'secondary', id: 'edit-preview-button', onclick: preview },
-        'Preview change',
-      ),
       save,
       h('span', { class: 'muted' }, 'Nothing changes until you save; saving rebuilds the membership.'),
     ),
-    result,
+    status,
   );
 }

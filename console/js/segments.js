@@ -1,12 +1,15 @@
 // The segments page: every segment with its rule, size, size history (sparkline) and freshness,
-// and a form to create one after previewing its exact count and a sample.
+// and a form to create one with the rule builder, its exact count and a sample previewed as the
+// rule changes.
 import { api, optionalApi } from './api.js';
 import { errorLine, fmtInt, freshnessBadge, h, show, sparkline } from './dom.js';
+import { loadRuleContext, ruleEditor } from './rule-builder.js';
 
 export async function renderSegments(main) {
-  const [list, reports] = await Promise.all([
+  const [list, reports, ctx] = await Promise.all([
     api('GET', '/segments'),
     optionalApi('/reports/segments').catch(() => null),
+    loadRuleContext(),
   ]);
   const byId = new Map((reports?.segments ?? []).map((r) => [r.id, r]));
   const rows = list.items.map((s) => {
@@ -56,77 +59,69 @@ export async function renderSegments(main) {
         ),
       ),
     ),
-    createForm(),
+    createForm(ctx),
   );
 }
 
-function createForm() {
-  const name = h('input', { type: 'text', id: 'new-name', maxlength: 100 });
-  const rule = h('textarea', { id: 'new-rule', placeholder: 'lifetimeValue > 5000 OR tag = "VIP"' });
-  const result = h('div', { class: 'preview-result', id: 'new-preview' });
-  const create = h('button', { type: 'button', id: 'new-create', disabled: true }, 'Create segment');
-  let previewed = '';
-  rule.addEventListener('input', () => (create.disabled = rule.value !== previewed || !previewed));
-  const preview = async () => {
-    show(result, h('span', { class: 'muted' }, 'Counting…'));
-    try {
-      const p = await api('POST', '/segments/preview', { rule: rule.value });
-      previewed = rule.value;
-      create.disabled = false;
-      show(
-        result,
+function createForm(ctx) {
+  const name = h('input', {
+    type: 'text',
+    id: 'new-name',
+    maxlength: 100,
+    placeholder: 'e.g. New this week',
+  });
+  const create = h('button', { type: 'button', id: 'new-create', disabled: true }, 'Save segment');
+  const status = h('div');
+  let previewed = null;
+  const ready = () => (create.disabled = !previewed || !name.value.trim());
+  name.addEventListener('input', ready);
+  const editor = ruleEditor({
+    ctx,
+    rule: null,
+    id: 'new',
+    onChange: (text) => ((previewed = text), ready()),
+    preview: async (text) => {
+      const p = await api('POST', '/segments/preview', { rule: text });
+      return [
+        h('p', {}, h('strong', { id: 'new-count' }, fmtInt(p.count)), ' contacts match now.'),
         h(
           'p',
-          {},
-          h('strong', { id: 'new-count' }, fmtInt(p.count)),
-          ' contacts match ',
-          h('code', {}, p.ruleText),
-          ' now.',
+          { class: 'muted', id: 'new-sample' },
+          p.sample.length
+            ? [
+                'For example: ',
+                p.sample
+                  .slice(0, 5)
+                  .map((c) => c.name || c.email || c._id)
+                  .join(', '),
+              ]
+            : 'Nobody matches yet.',
         ),
-        p.sample.length
-          ? h(
-              'p',
-              { class: 'muted' },
-              'For example: ',
-              p.sample
-                .slice(0, 5)
-                .map((c) => c.name || c.email || c._id)
-                .join(', '),
-            )
-          : null,
-      );
-    } catch (err) {
-      create.disabled = true;
-      show(result, errorLine(err));
-    }
-  };
+      ];
+    },
+  });
   create.addEventListener('click', async () => {
     try {
-      const s = await api('POST', '/segments', { name: name.value, rule: rule.value });
+      const s = await api('POST', '/segments', { name: name.value.trim(), rule: previewed });
       location.hash = `#/segments/${s._id}`;
     } catch (err) {
-      show(result, errorLine(err));
+      show(status, errorLine(err));
     }
   });
   return h(
     'section',
-    { class: 'card' },
+    { class: 'card', id: 'new-segment' },
     h('h2', {}, 'New segment'),
     h('label', { for: 'new-name' }, 'Name'),
     name,
-    h('label', { for: 'new-rule' }, 'Rule'),
-    rule,
+    h('label', {}, 'Who is in it'),
+    editor.el,
     h(
       'div',
       { class: 'row' },
-      h(
-        'button',
-        { type: 'button', class: 'secondary', id: 'new-preview-button', onclick: preview },
-        'Preview',
-      ),
       create,
-      h('span', { class: 'muted' }, 'Preview first: the exact count before anything is saved.'),
+      h('span', { class: 'muted' }, 'The count updates as you edit; saving builds the membership.'),
     ),
-    result,
+    status,
   );
 }

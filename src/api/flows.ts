@@ -9,15 +9,15 @@ import { z } from 'zod';
 import { FLOWS } from '../../flows';
 import { parseDuration } from '../../flows/policy';
 import { parseOrThrow } from '../domain/contacts/parse';
-import type { SegmentService } from '../domain/segments/service';
 import { ValidationError } from '../errors';
 import type { FlowRuntime } from '../infra/flows';
-import { FlowAdmin, type NewBinding } from '../infra/flows/admin';
+import type { FlowAdmin, NewBinding } from '../infra/flows/admin';
 import { API_PREFIX, workspaceOf } from './auth';
 
 export interface FlowRouteDeps {
   flows: FlowRuntime;
-  segments: Pick<SegmentService, 'get' | 'getByName'>;
+  /** Built once by the composition root; the chat's /flow commands use the same one. */
+  admin: FlowAdmin;
 }
 
 /**
@@ -93,7 +93,7 @@ export const instancesQuery = z.object({
 });
 
 export function registerFlowRoutes(server: Server, deps: FlowRouteDeps): void {
-  const admin = new FlowAdmin(deps.flows, deps.segments);
+  const { admin } = deps;
   const base = `${API_PREFIX}/flows`;
 
   server.get(base, async (req: Request, res: Response) => {

@@ -1,81 +1,34 @@
 /**
- * Wiring for workspaces, contacts and events: build the services on a `Db`, create their
- * indexes, and register auth + routes on the restify server (auth first).
+ * Auth, then the workspace, contact, event and import routes, on services built by the
+ * composition root (src/compose/core.ts).
  */
-import type { Db } from 'mongodb';
 import type { Server } from 'restify';
-import type { ContactChangeListener } from '../domain/contacts/types';
-import { ImportService, type BulkChangeListener } from '../domain/contacts/import';
-import { ContactService } from '../domain/contacts/service';
-import { ActivityService } from '../domain/conversations/service';
-import { EventService } from '../domain/events/service';
-import { ApiKeyService } from '../domain/workspaces/apiKeys';
-import { MongoApiKeyRepo } from '../infra/repos/apiKeys';
-import { ContactActivityRepo } from '../infra/repos/contactActivity';
-import { MongoContactRepo } from '../infra/repos/contacts';
-import { MongoEventRepo } from '../infra/repos/events';
-import { WorkspaceService } from '../domain/workspaces/workspaces';
-import { MongoWorkspaceRepo } from '../infra/repos/workspaces';
+import type { ImportService } from '../domain/contacts/import';
+import type { ContactService } from '../domain/contacts/service';
+import type { EventService } from '../domain/events/service';
+import type { ApiKeyService } from '../domain/workspaces/apiKeys';
+import type { WorkspaceService } from '../domain/workspaces/workspaces';
 import { registerAdminRoutes } from './admin';
 import { registerAuth } from './auth';
 import { registerContactRoutes } from './contacts';
 import { registerEventRoutes } from './events';
 import { registerImportRoute } from './import';
 
-export interface CoreServices {
+/** The services the core routes call. */
+export interface CoreRouteServices {
   apiKeys: ApiKeyService;
   contacts: ContactService;
   events: EventService;
-  contactRepo: MongoContactRepo;
   workspaces: WorkspaceService;
   importer: ImportService;
-  /** Bot messages and handoff state as contact traits (conversation-aware rules). */
-  activity: ActivityService;
-}
-
-export interface CoreOptions {
-  adminApiKey?: string;
-  listener: ContactChangeListener;
-  /** Membership for many contacts at once (the engine); else each is evaluated on its own. */
-  bulkListener?: BulkChangeListener;
-  clock?: () => Date;
-}
-
-/** Creates the indexes (idempotent) and the services. */
-export async function createCoreServices(db: Db, opts: CoreOptions): Promise<CoreServices> {
-  await Promise.all([
-    MongoApiKeyRepo.ensureIndexes(db),
-    MongoContactRepo.ensureIndexes(db),
-    MongoEventRepo.ensureIndexes(db),
-  ]);
-  const contactRepo = new MongoContactRepo(db);
-  const { listener, clock } = opts;
-  const apiKeys = new ApiKeyService(new MongoApiKeyRepo(db), opts.adminApiKey, clock);
-  const contacts = new ContactService({ repo: contactRepo, listener, clock });
-  const bulk: BulkChangeListener = opts.bulkListener ?? {
-    evaluateMany: async (ws, ids, cause) => {
-      for (const id of ids) await listener.contactChanged(ws, id, cause);
-    },
-  };
-  return {
-    apiKeys,
-    workspaces: new WorkspaceService(new MongoWorkspaceRepo(db), apiKeys, clock),
-    contacts,
-    events: new EventService({
-      events: new MongoEventRepo(db),
-      contacts: contactRepo,
-      listener,
-      bulk,
-      clock,
-    }),
-    contactRepo,
-    importer: new ImportService({ contacts, repo: contactRepo, listener: bulk, clock }),
-    activity: new ActivityService(new ContactActivityRepo(db), listener, clock),
-  };
 }
 
 /** Auth for /api/v1/*, then the contact and event routes. */
-export function registerCoreRoutes(server: Server, services: CoreServices, draining?: () => boolean): void {
+export function registerCoreRoutes(
+  server: Server,
+  services: CoreRouteServices,
+  draining?: () => boolean,
+): void {
   registerAuth(server, services);
   // Before /contacts/:id, so "import" is never taken for an id.
   registerImportRoute(server, services);

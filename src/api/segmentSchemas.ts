@@ -23,7 +23,7 @@ const name = z
   .meta({ maxLength: 100 });
 // Text is parsed (RULE_SYNTAX with line/column), an object validated (RULE_INVALID with paths).
 const rule = z.union([z.string(), z.record(z.string(), z.unknown())], { error: ruleError }).meta({
-  description: 'Rule text (see README "Rules") or its AST',
+  description: 'Rule text (see docs/rules.md) or its AST',
   examples: [
     'lifetimeValue > 5000 OR tag = "VIP"',
     'leadScore > 80 AND openDeals > 0',

@@ -12,6 +12,7 @@ import type { Segment } from '../domain/segments/types';
 import type { Membership } from '../infra/membership';
 import { IDLE_REBUILD, type RebuildStatus } from '../infra/membership/rebuild';
 import { API_PREFIX, workspaceOf } from './auth';
+import { registerRuleFieldRoute } from './ruleFields';
 import {
   addMembersSchema,
   membersQuerySchema,
@@ -66,11 +67,15 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
     const editOf =
       typeof b.segmentId === 'string' ? (await segments.get(workspaceOf(req), b.segmentId))._id : undefined;
     const rule = SegmentService.readRule(b.rule);
+    // The AST as well as the text: the console's rule builder opens typed text from it.
     res.send(200, {
       ruleText: formatRule(rule),
+      rule,
       ...(await m.queries.preview(workspaceOf(req), rule, editOf)),
     });
   });
+
+  registerRuleFieldRoute(server, m.collections.contacts);
 
   server.get(`${base}/:id`, async (req: Request, res: Response) => {
     const ws = workspaceOf(req);

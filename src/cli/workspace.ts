@@ -7,8 +7,8 @@
  *   revoke <id> <keyId>  the key stops working at once
  *   list                 every workspace
  */
-import { createCoreServices } from '../api';
-import { loadConfig } from '../config';
+import { createCoreServices } from '../compose/core';
+import { loadProcessConfig } from '../config';
 import { AppError } from '../errors';
 import { provideDatabase } from '../infra/db/chain';
 import { createLogger } from '../infra/logger';
@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const config = loadConfig(process.env);
+  const config = loadProcessConfig();
   const log = createLogger({ ...config, logLevel: 'warn' });
   const provided = await provideDatabase(config, { purpose: 'start', log, shareRunning: true });
   const conn = await connectMongo(provided.uri, config.dbName, log);

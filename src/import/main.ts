@@ -7,9 +7,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse';
-import { createCoreServices } from '../api';
+import { createCoreServices } from '../compose/core';
 import { summaryOf } from '../api/import';
-import { loadConfig } from '../config';
+import { loadProcessConfig } from '../config';
 import type { ImportResult } from '../domain/contacts/import';
 import { provideDatabase } from '../infra/db/chain';
 import { createLogger } from '../infra/logger';
@@ -58,7 +58,7 @@ async function countRecords(file: string): Promise<number> {
 async function main(): Promise<void> {
   const file = process.argv[2];
   if (!file || !fs.existsSync(file)) throw new Error('usage: npm run import -- <file.csv|file.ndjson>');
-  const config = loadConfig(process.env);
+  const config = loadProcessConfig();
   const log = createLogger(config);
   const provided = await provideDatabase(config, { purpose: 'start', log, shareRunning: true });
   const conn = await connectMongo(provided.uri, config.dbName, log);

@@ -1,5 +1,6 @@
 /** Structured JSON logs (pino); one root logger per process, children per component. */
-import pino, { type Logger } from 'pino';
+import pino from 'pino';
+import type { Logger } from '../domain/ports/logger';
 import type { Config } from '../config';
 
 export type { Logger };

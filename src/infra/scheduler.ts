@@ -12,7 +12,7 @@ export type SchedulerState = 'starting' | 'ok' | 'error' | 'stopped';
 export interface Scheduler {
   agenda: Agenda;
   start(): Promise<void>;
-  /** Lets running jobs finish for up to `timeoutMs`, then stops polling. */
+  /** Takes no new job from now on; lets running jobs finish for up to `timeoutMs`. */
   stop(timeoutMs: number): Promise<void>;
   state(): SchedulerState;
 }
@@ -28,6 +28,7 @@ export function createScheduler(
     name: opts.name,
   });
   let state: SchedulerState = 'starting';
+  let stopping: Promise<void> | undefined;
   let lastErrorAt = 0;
   agenda.on('error', (err: Error) => {
     lastErrorAt = Date.now();
@@ -42,12 +43,14 @@ export function createScheduler(
       await agenda.start();
       state = 'ok';
     },
-    async stop(timeoutMs) {
-      if (state === 'stopped') return;
+    // Once: a second call (the shutdown's own step after an early start) waits for the same drain.
+    stop(timeoutMs) {
       state = 'stopped';
-      const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
-      if (result.timedOut)
-        opts.log.warn({ running: result.running }, 'scheduler: jobs still running at shutdown');
+      stopping ??= agenda.drain({ timeout: timeoutMs, closeConnection: false }).then((result) => {
+        if (result.timedOut)
+          opts.log.warn({ running: result.running }, 'scheduler: jobs still running at shutdown');
+      });
+      return stopping;
     },
     state: () => (state === 'ok' && Date.now() - lastErrorAt < 60_000 ? 'error' : state),
   };

@@ -3,8 +3,7 @@
  * allows (DESIGN §3.1, §3.2). Field names come only from here, so a user string never becomes a
  * query path.
  */
-import { MAX_RANK, MAX_WINDOW_MS } from '../domain/conversations/activity';
-import { INTENTS } from '../domain/conversations/intents';
+import { INTENTS, MAX_RANK, MAX_WINDOW_MS } from './conversationTerms';
 import type { Operator } from './ast';
 
 export type FieldType =
@@ -17,12 +16,6 @@ export interface FieldInfo {
   /** Where the value lives in a stored contact (a dotted Mongo path). */
   path: string;
   description: string;
-  /**
-   * True when the contact model stores this text lower-cased (email, emailDomain). Then text
-   * operators compare the lower-cased literal exactly, which an ordinary index serves; other
-   * text fields use an anchored, escaped, case-insensitive regex.
-   */
-  storedLowerCase?: boolean;
 }
 
 export const OPERATORS_BY_TYPE: Readonly<Record<FieldType, readonly Operator[]>> = {
@@ -91,8 +84,10 @@ const f = (
 /** The standard fields. The text form also accepts `tag` for `tags`; the AST always says `tags`. */
 export const STANDARD_FIELDS: readonly FieldInfo[] = [
   f('name', 'string', 'display name'),
-  f('email', 'string', 'email address (stored lower-case)', { storedLowerCase: true }),
-  f('emailDomain', 'string', 'domain of the email address (stored lower-case)', { storedLowerCase: true }),
+  // The contact model stores these two lower-cased, but rules compare them case-insensitively like
+  // every text field, so data stored by anyone else answers the same in both targets (issue 23).
+  f('email', 'string', 'email address'),
+  f('emailDomain', 'string', 'domain of the email address'),
   f('phone', 'string', 'phone number'),
   f('externalId', 'string', 'id in the business’s own system'),
   f('createdAt', 'date', 'when the contact was created'),

@@ -11,6 +11,7 @@ export { parseRule } from './parser';
 export { formatRule } from './format';
 export { validateRule } from './validate';
 export { compileMongo } from './mongo';
+export { compileMongoFuture } from './future';
 export { compilePredicate, type Predicate } from './predicate';
 export { nextFlip } from './nextflip';
 export { dependsOnTime } from './lower';

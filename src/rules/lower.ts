@@ -7,51 +7,12 @@ import type { Condition, RelativeTime, Rule, RuleContext, WindowCount } from './
 import { lookupField, OPERATORS_BY_TYPE } from './catalogue';
 import { RuleValidationError } from './errors';
 import { valueKind } from './checks';
-import {
-  dateSpan,
-  lowerCaseStored,
-  relativeMs,
-  resolveSegmentId,
-  subPath,
-  textPattern,
-  wellFormed,
-} from './semantics';
+import { dateSpan, relativeMs, resolveSegmentId, subPath, textPattern } from './semantics';
 import { checkValue } from './values';
 import { windowCheck } from './windowValue';
+import type { Bound, Check } from './checkTypes';
 
-/** A range end: the instant/number `ms`, or `now + ms` when `relative`. */
-export interface Bound {
-  ms: number;
-  relative: boolean;
-  inclusive: boolean;
-}
-
-/**
- * A primitive check on the value at `path`. `regex` matches strings (only) that match any of its
- * flag-free sources; `range` only matches values of its `type` (Mongo's type bracketing); `tags`
- * and `segments.segmentId` are multi-valued and match when any element does.
- */
-export type Check =
-  | { kind: 'regex'; path: string; sources: string[] }
-  | { kind: 'eq'; path: string; value: string | number | boolean }
-  | { kind: 'in'; path: string; values: readonly (string | number)[] }
-  | { kind: 'range'; path: string; type: 'number' | 'date'; min?: Bound; max?: Bound }
-  | { kind: 'present'; path: string }
-  | { kind: 'all'; checks: Check[] }
-  | { kind: 'not'; check: Check }
-  | RecentCheck;
-
-/**
- * A windowed count, as one ranked occurrence: the array at `path` has an element `{r: rank, at}`
- * (and `i: intent` when given) with `at >= now + since.ms` — "at least `rank` occurrences since".
- */
-export interface RecentCheck {
-  kind: 'recent';
-  path: string;
-  rank: number;
-  intent?: string;
-  since: Bound;
-}
+export type { Bound, Check, RecentCheck } from './checkTypes';
 
 /** A lowered condition: the check of its positive form, and whether the condition negates it. */
 export interface Lowered {
@@ -103,13 +64,15 @@ export function lowerCondition(c: Condition, ctx: RuleContext | undefined, path:
   const negate = (c.not === true) !== (positive !== c.operator);
   const at = field.path;
   const v = c.value;
-  const exact = field.storedLowerCase === true;
   const text = (): string => (typeof v === 'string' ? v : fail('expected a string value'));
   const num = (): number => (isNumber(v) ? v : fail('expected a number value'));
   const span = () => dateSpan(typeof v === 'string' ? v : '') ?? fail('expected a date literal');
   const ago = (): number => (isRelative(v) ? relativeMs(v) : fail('expected a relative time'));
   const regex = (...sources: string[]): Check => ({ kind: 'regex', path: at, sources });
-  const anyOf = (values: string[]): Check => regex(...values.map((x) => textPattern('equals', x, exact)));
+  // Text compares case-insensitively on every field, email and emailDomain included: the contact
+  // model lower-cases those, but data written by an older version or another tool may not be, and
+  // both targets must answer the same on it (a flag-free caseless regex means the same to both).
+  const anyOf = (values: string[]): Check => regex(...values.map((x) => textPattern('equals', x, false)));
   const check = ((): Check => {
     if (field.type === 'activity' || field.type === 'intent') {
       const checked = checkValue(valueKind(field.type, c.operator), v, c.operator);
@@ -120,19 +83,15 @@ export function lowerCondition(c: Condition, ctx: RuleContext | undefined, path:
     switch (positive) {
       case '=':
         if (isNumber(v)) return { kind: 'eq', path: at, value: v };
-        return exact
-          ? { kind: 'eq', path: at, value: wellFormed(lowerCaseStored(text())) }
-          : regex(textPattern('equals', text(), false));
+        return regex(textPattern('equals', text(), false));
       case 'contains':
       case 'starts with':
       case 'ends with':
-        return regex(textPattern(positive, text(), exact));
+        return regex(textPattern(positive, text(), false));
       case 'in':
         if (isNumbers(v)) return { kind: 'in', path: at, values: v };
         if (!isStrings(v)) return fail('expected a non-empty list of strings or of numbers');
-        return exact
-          ? { kind: 'in', path: at, values: v.map((x) => wellFormed(lowerCaseStored(x))) }
-          : anyOf(v);
+        return anyOf(v);
       case '>':
         return { kind: 'range', path: at, type: 'number', min: bound(num(), false) };
       case '>=':

@@ -13,7 +13,8 @@ function boundValue(b: Bound, type: 'number' | 'date', nowMs: number): number | 
   return new Date(b.relative ? nowMs + b.ms : b.ms);
 }
 
-function checkFilter(check: Check, nowMs: number): Document {
+/** One lowered check as a filter at `nowMs` (also used by future.ts). */
+export function checkFilter(check: Check, nowMs: number): Document {
   switch (check.kind) {
     case 'regex':
       // Not `$regex`: mongo-java-server applies it to numbers, booleans and dates turned into

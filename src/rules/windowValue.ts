@@ -3,10 +3,9 @@
  * here for validateRule and parseRule alike, including what the operator can ask of the stored
  * ranked occurrences (src/domain/conversations/activity.ts keeps the 20 most recent, 90 days).
  */
-import { MAX_RANK, MAX_WINDOW_MS } from '../domain/conversations/activity';
-import { INTENTS } from '../domain/conversations/intents';
+import { INTENTS, MAX_RANK, MAX_WINDOW_MS } from './conversationTerms';
 import type { Operator, RelativeTime, WindowCount } from './ast';
-import type { Bound, Check } from './lower';
+import type { Bound, Check } from './checkTypes';
 import { describeFound, type ValueProblem } from './checks';
 import { relativeMs } from './semantics';
 

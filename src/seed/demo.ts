@@ -6,6 +6,8 @@
 import { Rng } from '../util/rng';
 
 const DAY = 86_400_000;
+/** The days the demo tells a story over: most contacts joined, bought and talked during them. */
+export const HISTORY_DAYS = 90;
 const FIRST = [
   'Ana',
   'Ben',
@@ -96,8 +98,9 @@ function demoContact(r: Rng, i: number, now: number): DemoContact {
   const first = r.pick(FIRST);
   const last = r.pick(LAST);
   const id = `seed-${String(i + 1).padStart(5, '0')}`;
-  // Most contacts are months old; about 4% joined this week.
-  const ageDays = r.chance(0.04) ? r.next() * 7 : 7 + r.next() * 700;
+  // About 40% were customers before the demo's 90 days; the rest joined evenly during them (about
+  // 4% in the last week), so sizes grow and move on every chart.
+  const ageDays = r.chance(0.4) ? HISTORY_DAYS + r.next() * 610 : r.next() * HISTORY_DAYS;
   const createdAt = now - ageDays * DAY;
   const events: DemoContact['events'] = [];
   const at = (daysAgoMax: number) =>

@@ -2,6 +2,8 @@
  * `npm run bench`: runs every benchmark, or one with `--only=<name>`. Options: `--contacts=N`.
  * To add a benchmark, add an entry to BENCHES.
  */
+import path from 'node:path';
+import { applyEnvFile } from '../../src/config';
 import { benchBot } from './bot';
 import { benchImport } from './importBench';
 import { benchIngest } from './ingest';
@@ -52,6 +54,8 @@ function parseArgs(argv: string[]): { only?: string; opts: BenchOptions } {
 }
 
 async function main(): Promise<void> {
+  // Like every entry point: `.env` fills in what the real environment leaves unset.
+  applyEnvFile(path.resolve('.env'));
   const { only, opts } = parseArgs(process.argv.slice(2));
   const names = only ? [only] : Object.keys(BENCHES);
   let ok = true;

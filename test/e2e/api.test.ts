@@ -4,7 +4,8 @@
  */
 import pino from 'pino';
 import type { Server } from 'restify';
-import { createCoreServices, registerCoreRoutes, type CoreServices } from '../../src/api';
+import { registerCoreRoutes } from '../../src/api';
+import { createCoreServices, type CoreServices } from '../../src/compose/core';
 import { closeServer, createHttpServer, listen } from '../../src/infra/http/server';
 import { openTestDb, type TestDb } from '../support/db';
 import { RecordingListener } from '../support/recordingListener';

@@ -29,6 +29,7 @@ const env = () => ({
   FLOW_TIME_SCALE: String(SCALE),
   FLOW_LOCK_MS: '1000',
   AGENDA_PROCESS_EVERY_MS: '100',
+  BOT_WELCOME: 'flow', // the welcome flow sends all three messages (the default leaves the first to the bot)
 });
 const start = async () => {
   const s = await startMain(env());

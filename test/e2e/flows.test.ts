@@ -35,6 +35,8 @@ beforeAll(async () => {
     FLOW_LOCK_MS: '2000',
     AGENDA_PROCESS_EVERY_MS: '100',
     FLOWS_BUILT_IN: 'true',
+    // The welcome flow's first message is the welcome (the default leaves it to the bot's greeting).
+    BOT_WELCOME: 'flow',
   });
   channel = await TestChannel.start();
   const created = await api('POST', '/segments', {

@@ -7,7 +7,15 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { childPids, isAlive, MAIN, startMain, waitUntil, type Started } from '../support/processes';
+import {
+  childPids,
+  isAlive,
+  MAIN,
+  NEUTRAL_CWD,
+  startMain,
+  waitUntil,
+  type Started,
+} from '../support/processes';
 
 jest.setTimeout(120_000);
 
@@ -70,6 +78,7 @@ test('SIGKILL of the Node process still takes the JVM down', async () => {
 test('a bad setting stops start-up with one line naming it', () => {
   const r = spawnSync(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH ?? '', PORT: 'eighty' },
+    cwd: NEUTRAL_CWD,
     encoding: 'utf8',
   });
   expect(r.status).toBe(1);

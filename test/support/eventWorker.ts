@@ -6,7 +6,7 @@
  */
 import { MongoClient } from 'mongodb';
 import pino from 'pino';
-import { createCoreServices } from '../../src/api';
+import { createCoreServices } from '../../src/compose/core';
 import { Membership } from '../../src/infra/membership';
 import { SegmentRepo } from '../../src/infra/repos/segments';
 
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
         const i = next++;
         const contactId = `${prefix}-${String(i).padStart(5, '0')}`;
         const data = { amount: 6000, currency: 'EUR' };
-        await core.events.ingestOne('ws1', { eventId: `p-${contactId}`, type: 'purchase', contactId, data });
+        await core.events.ingest('ws1', [{ eventId: `p-${contactId}`, type: 'purchase', contactId, data }]);
       }
     };
     await Promise.all(Array.from({ length: 8 }, lane));

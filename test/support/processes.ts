@@ -17,12 +17,26 @@ export function assertBuilt(): void {
     throw new Error(`${MAIN} is missing: run "npm run build" (npm test does it first)`);
 }
 
-/** Starts main.js with exactly `env` (plus PATH/HOME) and waits for its "listening" log line. */
-export function startMain(env: Record<string, string>, timeoutMs = 60_000): Promise<Started> {
+/**
+ * Where children run unless a test says otherwise: main.js reads `.env` from its working
+ * directory, and a developer's `.env` in the checkout must not change what a test starts.
+ */
+export const NEUTRAL_CWD = path.dirname(MAIN);
+
+/**
+ * Starts main.js with exactly `env` (plus PATH/HOME) in `cwd` and waits for its "listening" log
+ * line.
+ */
+export function startMain(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  cwd = NEUTRAL_CWD,
+): Promise<Started> {
   assertBuilt();
   const child = spawn(process.execPath, [MAIN], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    cwd,
   });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));

@@ -59,9 +59,14 @@ export const RULE_CASES: RuleCase[] = [
   ['name not exists', missing, true],
   ['name not exists', { name: null }, true],
   ['name not exists', { name: 'x' }, false],
-  // stored lower-case: the lower-cased literal compares exactly
+  // email and emailDomain compare case-insensitively like every text field, also on data stored
+  // without the contact model's lower-casing (issue 23)
   ['email = "John@Acme.com"', { email: 'john@acme.com' }, true],
-  ['email = "John@Acme.com"', { email: 'JOHN@ACME.COM' }, false],
+  ['email = "John@Acme.com"', { email: 'JOHN@ACME.COM' }, true],
+  ['email ends with "@company.com"', { email: 'ann@Company.com' }, true],
+  ['email ends with "@company.com"', { email: 'ann@Company.comx' }, false],
+  ['email in ("A@B.C", "x@y.z")', { email: 'X@y.Z' }, true],
+  ['emailDomain = "company.com"', { emailDomain: 'Company.COM' }, true],
   ['email starts with "JOHN"', { email: 'john@acme.com' }, true],
   ['email in ("A@B.C", "x@y.z")', { email: 'a@b.c' }, true],
   ['email contains "ACME"', { email: 'john@acme.com' }, true],

@@ -4,9 +4,9 @@
  * by their top-level shape.
  */
 import { z } from 'zod';
-import { campaignInputSchema } from '../../domain/campaigns/input';
+import { campaignInputSchema, templatePreviewSchema } from '../../domain/campaigns/input';
 import { MAX_IMPORT } from '../../domain/contacts/import';
-import { deliveriesQuery } from '../campaigns';
+import { deliveriesQuery, resendSchema } from '../campaigns';
 import { bindingBody, enabledBody, instancesQuery } from '../flows';
 import { daysSchema, idsSchema, maxAgeSchema, metricSchema } from '../reports';
 import { op, type ApiOperation } from './registry';
@@ -29,6 +29,23 @@ const CAMPAIGNS: ApiOperation[] = [
     errors: [409],
   }),
   op('get', '/campaigns', 'Every campaign', 'Campaigns', { ok: [200, page] }),
+  op(
+    'post',
+    '/campaigns/preview',
+    'A template rendered for one contact (or the sample contact)',
+    'Campaigns',
+    {
+      body: templatePreviewSchema,
+      ok: [
+        200,
+        z.strictObject({
+          text: z.string(),
+          contact: z.strictObject({ _id: z.string(), name: z.string() }).nullable(),
+        }),
+      ],
+      errors: [404],
+    },
+  ),
   op('get', '/campaigns/{id}', 'One campaign with its counts by status', 'Campaigns', { ok: [200, any] }),
   ...(['start', 'pause', 'resume', 'cancel'] as const).map((action) =>
     op(
@@ -46,6 +63,30 @@ const CAMPAIGNS: ApiOperation[] = [
     query: deliveriesQuery,
     ok: [200, any],
   }),
+  op(
+    'post',
+    '/campaigns/{id}/deliveries/resend',
+    'Send chosen `unknown` deliveries once more (never automatic; a recipient may get a second copy)',
+    'Campaigns',
+    {
+      body: resendSchema,
+      ok: [
+        200,
+        z.looseObject({
+          results: z.array(
+            z.looseObject({
+              id: z.string(),
+              contactId: z.string().optional(),
+              status: z.string(),
+              reason: z.string().optional(),
+              resent: z.boolean(),
+            }),
+          ),
+          summary: z.record(z.string(), z.number()),
+        }),
+      ],
+    },
+  ),
 ];
 
 const FLOWS: ApiOperation[] = [

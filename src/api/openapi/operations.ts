@@ -147,6 +147,15 @@ export const API_OPERATIONS: ApiOperation[] = [
       errors: [404, 429],
     },
   ),
+  op(
+    'get',
+    '/rules/fields',
+    'What a rule may name: the catalogue, and the tags and custom fields in use',
+    'Segments',
+    {
+      ok: [200, r.ruleFields],
+    },
+  ),
   op('get', '/segments/{id}', 'One segment with its member count', 'Segments', { ok: [200, r.segment] }),
   op('patch', '/segments/{id}', 'Change a segment (a rule change rebuilds it)', 'Segments', {
     body: segmentPatchSchema,

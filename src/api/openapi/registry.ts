@@ -59,6 +59,7 @@ const json = (schema: z.ZodType, io: 'input' | 'output') => {
 const ERROR_TEXT: Record<number, string> = {
   400: 'Invalid input (`VALIDATION_FAILED`, `RULE_SYNTAX`, `RULE_INVALID`, …)',
   401: 'Missing or invalid API key',
+  403: 'Not allowed with this key (`FORBIDDEN`): workspace administration needs `ADMIN_API_KEY`',
   404: 'Not found (also another workspace’s resource)',
   409: 'Conflict',
   413: 'Body over 1 MiB',

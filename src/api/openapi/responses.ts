@@ -73,6 +73,7 @@ const contactSummary = z.looseObject({ _id: id, name: z.string(), email: z.strin
 
 export const preview = z.looseObject({
   ruleText: z.string(),
+  rule: z.looseObject({ kind: z.enum(['group', 'condition']) }).meta({ description: 'The rule as its AST' }),
   count: z.number().int().min(0),
   sample: z.array(contactSummary).max(20),
   impact: z.strictObject({ enter: z.number().int().min(0), exit: z.number().int().min(0) }).optional(),
@@ -126,4 +127,26 @@ export const eventResults = z.strictObject({
     invalid: z.number().int(),
     notProcessed: z.number().int(),
   }),
+});
+
+const count = z.number().int().min(0);
+export const ruleFields = z.strictObject({
+  fields: z.array(z.strictObject({ name: z.string(), type: z.string(), description: z.string() })),
+  operatorsByType: z.record(z.string(), z.array(z.string())),
+  custom: z.strictObject({ prefix: z.string(), keyPattern: z.string() }),
+  intents: z.array(z.string()),
+  windows: z.strictObject({ maxCount: count, maxWindowDays: count }),
+  workspace: z
+    .strictObject({
+      tags: z.array(z.strictObject({ name: z.string(), contacts: count })),
+      custom: z.array(
+        z.strictObject({
+          key: z.string(),
+          type: z.enum(['string', 'number', 'boolean', 'date', 'mixed']),
+          contacts: count,
+        }),
+      ),
+      sampled: count,
+    })
+    .meta({ description: 'Tags and custom fields of the newest 2,000 contacts, most used first' }),
 });

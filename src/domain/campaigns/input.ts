@@ -23,6 +23,12 @@ const scheduleSchema = z.discriminatedUnion(
   { error: 'schedule.kind is "now", "at" (with at), "daily" (with time) or "weekly" (with weekday, time)' },
 );
 
+/** Inline Handlebars text, or the name of a file under templates/campaigns/ (without .hbs). */
+const templateSchema = z.union([
+  z.strictObject({ text: z.string().max(4000) }),
+  z.strictObject({ file: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a file name such as win-back') }),
+]);
+
 export const campaignInputSchema = z.strictObject({
   name: z
     .string()
@@ -38,11 +44,7 @@ export const campaignInputSchema = z.strictObject({
     segment: ref,
     exclude: ref.optional(),
   }),
-  /** Inline Handlebars text, or the name of a file under templates/campaigns/ (without .hbs). */
-  template: z.union([
-    z.strictObject({ text: z.string().max(4000) }),
-    z.strictObject({ file: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,63}$/, 'a file name such as win-back') }),
-  ]),
+  template: templateSchema,
   schedule: scheduleSchema.default({ kind: 'now' }),
   ratePerSecond: z.number().int().min(1).max(10_000).default(50),
   quietHours: z
@@ -79,4 +81,24 @@ export function parseCampaignInput(body: unknown): CampaignDraft {
     ratePerSecond: d.ratePerSecond,
     ...(d.quietHours ? { quietHours: d.quietHours } : {}),
   };
+}
+
+/** POST /campaigns/preview: a template rendered for one contact (or the sample contact) before saving. */
+export const templatePreviewSchema = z.strictObject({
+  template: templateSchema,
+  /** A contact of the workspace; without it, the sample contact every template is checked with. */
+  contactId: z.string().trim().min(1).max(100).optional(),
+  /** What `{{campaign.name}}` shows (default "Preview"). */
+  name: z.string().max(100).optional(),
+});
+
+export type TemplatePreviewInput = z.output<typeof templatePreviewSchema>;
+
+/** Parses a preview request; throws ValidationError (400) naming the first bad field. */
+export function parseTemplatePreview(body: unknown): TemplatePreviewInput {
+  const r = templatePreviewSchema.safeParse(body);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  const field = issue?.path.join('.') ?? '';
+  throw new ValidationError(`${field || 'body'}: ${issue?.message ?? 'invalid'}`, { field });
 }

@@ -4,11 +4,12 @@
  * `lifecycle.ts` allows. The sending itself (runs, deliveries, jobs) sits behind `RunControl`,
  * implemented in infrastructure; this file does no I/O of its own.
  */
-import { ObjectId } from 'mongodb';
+import { newId } from '../ports/ids';
 import { NotFoundError, ValidationError } from '../../errors';
 import { parseCampaignInput } from './input';
 import { checkAction, fromStatuses, type CampaignAction } from './lifecycle';
 import { firstOccurrence } from './schedule';
+import type { Contact } from '../contacts/types';
 import { compileTemplate } from './template';
 import type { Campaign, CampaignStatus, DeliveryCounts, RunStatus } from './types';
 
@@ -71,7 +72,7 @@ export class CampaignService {
     const source = 'text' in d.template ? d.template.text : await this.file(d.template.file);
     compileTemplate(source);
     const campaign: Campaign = {
-      _id: new ObjectId().toHexString(),
+      _id: newId(),
       workspaceId,
       name: d.name,
       nameKey: d.name.toLowerCase(),
@@ -87,6 +88,30 @@ export class CampaignService {
     };
     await this.deps.store.insert(campaign);
     return campaign;
+  }
+
+  /**
+   * The message a template gives for one contact, rendered exactly as a delivery renders it (so a
+   * preview shows what would be sent); a template that does not compile is TEMPLATE_INVALID.
+   */
+  async renderPreview(
+    template: { text: string } | { file: string },
+    contact: Contact,
+    campaignName: string,
+  ): Promise<string> {
+    const source = 'text' in template ? template.text : await this.file(template.file);
+    const render = compileTemplate(source);
+    try {
+      return render({ contact, campaign: { name: campaignName } }).trim();
+    } catch (err) {
+      // What the sender would record as this contact's failed delivery.
+      const why = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').slice(0, 300);
+      throw new ValidationError(
+        `The message template fails for this contact (their delivery would fail): ${why}`,
+        { field: 'template' },
+        'TEMPLATE_INVALID',
+      );
+    }
   }
 
   list(workspaceId: string): Promise<Campaign[]> {

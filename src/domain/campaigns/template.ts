@@ -1,23 +1,22 @@
 /**
- * Campaign message templates: Handlebars with `noEscape` (chat text, not HTML) and `strict` (a
- * misspelt field is an error, not a silent blank; guard optional fields with `{{#if}}`). A
+ * Campaign message templates, on the one template setup (src/domain/templates: the same contact
+ * shape as bot replies and workflows, plus `campaign.name` and the audience as `segment`). A
  * template is checked when the campaign is created, by compiling it and rendering it for a sample
  * contact that has every standard field, so a typo is a 400 then rather than failed deliveries later.
- * Templates see `contact` (the contact as stored) and `campaign.name`.
  */
-import Handlebars from 'handlebars';
 import { ValidationError } from '../../errors';
 import { ZERO_TRAITS, type Contact } from '../contacts/types';
+import { compile, templateContact, type TemplateSegment } from '../templates';
 
-export interface TemplateData {
+/** What a campaign message is rendered from. */
+export interface CampaignMessage {
   contact: Contact;
   campaign: { name: string };
+  segment?: TemplateSegment | null;
 }
 
-export type RenderFn = (data: TemplateData) => string;
+export type RenderFn = (m: CampaignMessage) => string;
 
-// One isolated instance: no helper or partial registered elsewhere leaks into campaign text.
-const hb = Handlebars.create();
 export const MAX_TEMPLATE_LENGTH = 4000;
 
 /** Compiles a template; throws ValidationError (TEMPLATE_INVALID) when it does not compile or render. */
@@ -27,17 +26,22 @@ export function compileTemplate(source: string, sample: Contact = sampleContact(
     throw invalid(`The message template is longer than ${MAX_TEMPLATE_LENGTH} characters`);
   let render: RenderFn;
   try {
-    hb.parse(source);
-    render = hb.compile<TemplateData>(source, { noEscape: true, strict: true });
+    const template = compile(source);
+    render = (m) =>
+      template({ contact: templateContact(m.contact), segment: m.segment ?? null, campaign: m.campaign });
   } catch (err) {
     throw invalid(`The message template does not compile: ${oneLine(err)}`);
   }
   let text: string;
   try {
-    text = render({ contact: sample, campaign: { name: 'Sample' } });
+    text = render({
+      contact: sample,
+      campaign: { name: 'Sample' },
+      segment: { name: 'Sample', slug: 'sample' },
+    });
   } catch (err) {
     throw invalid(
-      `The message template fails for a sample contact: ${oneLine(err)}. Fields are contact.name, contact.email, contact.tags, contact.custom.<field> (inside {{#if}}) and the traits, e.g. contact.lifetimeValue`,
+      `The message template fails for a sample contact: ${oneLine(err)}. Fields are contact.name, contact.firstName, contact.email, contact.tags, contact.custom.<field> (inside {{#if}}), the traits (e.g. contact.lifetimeValue), segment.name and campaign.name`,
     );
   }
   if (!text.trim()) throw invalid('The message template renders as empty text');

@@ -75,7 +75,8 @@ export interface CampaignRun {
 
 /**
  * pending → sending → sent | failed | skipped | unknown. `sending` left behind by a crash becomes
- * `unknown` (it may have reached the channel) and is never sent again.
+ * `unknown` (it may have reached the channel) and is never sent again automatically; an operator
+ * may re-send chosen `unknown` records (unknown → sending → sent | failed | skipped).
  */
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped' | 'unknown';
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = [
@@ -98,6 +99,10 @@ export interface Delivery {
   /** Why it failed or was skipped (the channel's error, "opted out", ...). */
   reason?: string;
   sentAt?: Date;
+  /** When the record last moved to `sending`: when its send started (kept when it is `unknown`). */
+  sendingAt?: Date;
+  /** When an operator last asked for it to be sent again after an `unknown` outcome. */
+  resentAt?: Date;
   /** The contact's first message within 24 h after `sentAt`. */
   repliedAt?: Date;
   updatedAt: Date;

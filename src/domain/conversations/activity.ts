@@ -8,6 +8,10 @@
  * nextFlip needs. Pure functions; the repository writes the result guarded by the contact's version.
  */
 
+import { MAX_RANK, MAX_WINDOW_MS } from '../../rules/conversationTerms';
+
+export { MAX_RANK, MAX_WINDOW_MS } from '../../rules/conversationTerms';
+
 /** One ranked occurrence: the conversation (or intent mention) that is `r`-th most recent. */
 export interface RankedAt {
   r: number;
@@ -19,10 +23,6 @@ export interface RankedIntent extends RankedAt {
   i: string;
 }
 
-/** How many occurrences are kept per counter: rules may ask for counts up to this. */
-export const MAX_RANK = 20;
-/** Occurrences older than this before the latest message can match no window a rule may use. */
-export const MAX_WINDOW_MS = 90 * 86_400_000;
 /** A message after this much silence starts a new conversation (else: a new conversation id). */
 export const CONVERSATION_GAP_MS = 30 * 60_000;
 

@@ -5,20 +5,9 @@
  * Keywords are whole words or phrases; a message counts once per intent however often it repeats.
  */
 
-/** Intent → its keywords and phrases (lower case). Documented in the README's rule catalogue. */
-export const INTENT_KEYWORDS: Readonly<Record<string, readonly string[]>> = {
-  refund: ['refund', 'refunds', 'money back', 'reimburse', 'reimbursement', 'chargeback'],
-  cancel: ['cancel', 'cancellation', 'cancelling', 'canceling', 'terminate', 'close my account'],
-  pricing: ['price', 'prices', 'pricing', 'cost', 'how much', 'discount', 'quote'],
-  delivery: ['delivery', 'deliver', 'shipping', 'shipment', 'tracking', 'where is my order', 'parcel'],
-  complaint: ['complaint', 'complain', 'broken', 'not working', 'damaged', 'faulty', 'terrible'],
-  upgrade: ['upgrade', 'premium', 'pro plan', 'enterprise plan'],
-  invoice: ['invoice', 'receipt', 'billing', 'bill'],
-  login: ['login', 'log in', 'password', 'sign in', 'locked out'],
-};
+import { INTENT_KEYWORDS } from '../../rules/conversationTerms';
 
-/** The intent names, sorted: what a rule may name. */
-export const INTENTS: readonly string[] = Object.keys(INTENT_KEYWORDS).sort();
+export { INTENT_KEYWORDS, INTENTS } from '../../rules/conversationTerms';
 
 const escape = (s: string): string => s.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&').replace(/ /g, '\\s+');
 

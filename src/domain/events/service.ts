@@ -13,14 +13,15 @@
  * changed contacts together (once each, after the batch's events: a contact's membership follows
  * the batch's end state).
  */
-import { AppError, NotFoundError } from '../../errors';
+import { NotFoundError } from '../../errors';
 import { parseOrThrow, validationError } from '../contacts/parse';
 import type { ContactRepo } from '../contacts/repo';
-import type { Contact, ContactChangeListener } from '../contacts/types';
+import type { ContactChangeListener } from '../contacts/types';
 import type { BulkChangeListener } from '../contacts/import';
-import { conversationChange, traitChangeFor } from './traits';
+import { traitChangeFor } from './traits';
+import { contactResolver } from './resolve';
+import { idOf, invalidResult, MAX_BATCH, notFound, notProcessed, validData } from './validate';
 import {
-  EVENT_DATA,
   eventEnvelopeSchema,
   type EventEnvelope,
   type EventRepo,
@@ -28,20 +29,7 @@ import {
   type StoredEvent,
 } from './types';
 
-export const MAX_BATCH = 1000;
-const MAX_CUSTOM_JSON = 16_384;
-/** 20,000 levels of nesting overflowed the stack (a 500 mid-batch); real data is shallow. */
-const MAX_DATA_DEPTH = 32;
-
-/** Without recursion, so a hostile depth cannot overflow the stack here either. */
-function nestedDeeperThan(value: unknown, max: number): boolean {
-  let level: unknown[] = [value];
-  for (let depth = 0; level.length > 0; depth++) {
-    if (depth > max) return true;
-    level = level.flatMap((v): unknown[] => (v !== null && typeof v === 'object' ? Object.values(v) : []));
-  }
-  return false;
-}
+export { MAX_BATCH } from './validate';
 
 export interface EventServiceDeps {
   events: EventRepo;
@@ -106,7 +94,8 @@ export class EventService {
         invalid(i, err);
       }
     });
-    const found = await this.resolveMany(
+    const found = await contactResolver(
+      this.deps.contacts,
       workspaceId,
       parsed.map((p) => p.e),
     );
@@ -138,86 +127,12 @@ export class EventService {
     else for (const id of ids) await this.deps.listener.contactChanged(workspaceId, id, 'event');
   }
 
-  /** Each event's contact id (by id, externalId or email), from at most three reads. */
-  private async resolveMany(
-    workspaceId: string,
-    envelopes: EventEnvelope[],
-  ): Promise<(e: EventEnvelope) => string | undefined> {
-    const repo = this.deps.contacts;
-    const ids = envelopes.flatMap((e) => (e.contactId !== undefined ? [e.contactId] : []));
-    const externalIds = envelopes.flatMap((e) =>
-      e.contactId === undefined && e.externalId !== undefined ? [e.externalId] : [],
-    );
-    const emails = envelopes.flatMap((e) =>
-      e.contactId === undefined && e.externalId === undefined && e.email !== undefined ? [e.email] : [],
-    );
-    const [byId, byKeys] = await Promise.all([
-      repo.findByIds(workspaceId, [...new Set(ids)]),
-      externalIds.length + emails.length > 0
-        ? repo.findByKeys(workspaceId, [...new Set(externalIds)], [...new Set(emails)])
-        : ([] as Contact[]),
-    ]);
-    const id = new Set(byId.map((c) => c._id));
-    const external = new Map(byKeys.flatMap((c) => (c.externalId ? [[c.externalId, c._id]] : [])));
-    const email = new Map(byKeys.flatMap((c) => (c.email ? [[c.email.toLowerCase(), c._id]] : [])));
-    return (e) =>
-      e.contactId !== undefined
-        ? id.has(e.contactId)
-          ? e.contactId
-          : undefined
-        : e.externalId !== undefined
-          ? external.get(e.externalId)
-          : email.get((e.email ?? '').toLowerCase());
-  }
-
-  /** One event; a client error (bad payload, unknown contact) becomes an `invalid` result. */
-  async ingestOne(workspaceId: string, raw: unknown): Promise<IngestResult> {
-    try {
-      const e = parseOrThrow(eventEnvelopeSchema, raw);
-      const data = validData(e);
-      const stored = this.toStored(workspaceId, e, data, await this.resolve(workspaceId, e));
-      if ((await this.deps.events.insert(stored)) === 'duplicate')
-        return this.replay(workspaceId, stored.eventId);
-      return stored.status === 'applied'
-        ? { eventId: stored.eventId, status: 'applied' }
-        : this.apply(stored);
-    } catch (err) {
-      return invalidResult(idOf(raw), err);
-    }
-  }
-
   /** Re-applies events left `pending` for longer than `olderThanMs` (a crash mid-way); returns how many. */
   async applyPendingEvents(olderThanMs: number, limit = 500): Promise<number> {
     const pending = await this.deps.events.findPending(new Date(this.now().getTime() - olderThanMs), limit);
     let applied = 0;
     for (const e of pending) if ((await this.apply(e)).status === 'applied') applied++;
     return applied;
-  }
-
-  /**
-   * A bot turn. With an `eventId` (the activity id) it is an idempotent `conversation` event;
-   * without one the traits are bumped directly.
-   */
-  async recordConversation(
-    workspaceId: string,
-    contactId: string,
-    at: Date,
-    eventId?: string,
-  ): Promise<void> {
-    if (eventId !== undefined) {
-      const r = await this.ingestOne(workspaceId, {
-        eventId,
-        type: 'conversation',
-        contactId,
-        at: at.toISOString(),
-      });
-      if (r.status === 'invalid') throw new NotFoundError('contact', contactId);
-      return;
-    }
-    if (!(await this.deps.contacts.applyTraits(workspaceId, contactId, conversationChange(at), this.now()))) {
-      throw new NotFoundError('contact', contactId);
-    }
-    await this.deps.listener.contactChanged(workspaceId, contactId, 'event');
   }
 
   private async replay(workspaceId: string, eventId: string): Promise<IngestResult> {
@@ -272,50 +187,4 @@ export class EventService {
     // Stored, not applied: nothing to do later, so it is final at once.
     return { ...base, status: 'applied', appliedAt: base.receivedAt, dataJson: JSON.stringify(data ?? {}) };
   }
-
-  private async resolve(workspaceId: string, e: EventEnvelope): Promise<string> {
-    const repo = this.deps.contacts;
-    const c =
-      e.contactId !== undefined
-        ? await repo.findById(workspaceId, e.contactId)
-        : e.externalId !== undefined
-          ? await repo.findByExternalId(workspaceId, e.externalId)
-          : await repo.findByEmail(workspaceId, e.email ?? '');
-    if (!c) throw notFound(e);
-    return c._id;
-  }
-}
-
-/** The event's `data`, checked against its type's schema and our limits; throws a validation error. */
-function validData(e: EventEnvelope): unknown {
-  if (nestedDeeperThan(e.data, MAX_DATA_DEPTH)) {
-    throw validationError([{ path: 'data', problem: `nested more than ${MAX_DATA_DEPTH} levels deep` }]);
-  }
-  const data: unknown = parseOrThrow(EVENT_DATA[e.type], e.data, 'data');
-  if (e.type === 'custom' && JSON.stringify(data ?? {}).length > MAX_CUSTOM_JSON) {
-    throw validationError([{ path: 'data', problem: `at most ${MAX_CUSTOM_JSON} characters of JSON` }]);
-  }
-  return data;
-}
-
-function notFound(e: EventEnvelope): NotFoundError {
-  return new NotFoundError('contact', e.contactId ?? e.externalId ?? e.email ?? '');
-}
-
-/** A client error (4xx) as the item's `invalid` result; anything else is rethrown. */
-function invalidResult(eventId: string | null, err: unknown): IngestResult {
-  if (!(err instanceof AppError) || err.status >= 500) throw err;
-  const error = { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) };
-  return { eventId, status: 'invalid', error };
-}
-
-function idOf(raw: unknown): string | null {
-  const id = typeof raw === 'object' && raw !== null ? (raw as { eventId?: unknown }).eventId : undefined;
-  return typeof id === 'string' ? id : null;
-}
-
-function notProcessed(raw: unknown): IngestResult {
-  const message =
-    'The server is shutting down: this event was not processed. Send it again (replays are safe).';
-  return { eventId: idOf(raw), status: 'not-processed', error: { code: 'SHUTTING_DOWN', message } };
 }

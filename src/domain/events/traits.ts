@@ -44,6 +44,6 @@ export function traitChangeFor(e: StoredEvent): TraitChange | null {
 }
 
 /** A bot turn or a `conversation` event; `$max` keeps a late one from moving the time back. */
-export function conversationChange(at: Date): TraitChange {
+function conversationChange(at: Date): TraitChange {
   return { inc: { conversationCount: 1 }, max: { lastConversationAt: at } };
 }

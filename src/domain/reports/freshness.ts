@@ -1,9 +1,11 @@
 /**
- * Freshness of a segment's membership, pure: from the rebuild record and the lags of the two
- * loops that keep membership exact. A dynamic segment is exact as of "now minus the sweeper's
- * lag" (a due time-based change not yet applied is the only thing that can be missing), unless a
- * rebuild for its current rule is still running. The dispatcher's lag is reported, but it delays
- * only what subscribers (flows, the feed) see, not membership itself.
+ * Freshness of a segment's membership, pure: from the rebuild record, the lags of the two loops
+ * that keep membership exact, and an audit of the stored memberships against the rule. A dynamic
+ * segment is exact as of "now minus the sweeper's lag" unless a rebuild for its current rule is
+ * still running; it is `fresh` only when, besides, no contact's stored membership disagrees with
+ * the rule beyond the lag bound (the audit: infra/reports/queries.ts `disagreements`), so the
+ * report can never say fresh while explain says result ≠ member for longer than the bound. The
+ * dispatcher's lag is reported, but it delays only what subscribers (flows, the feed) see.
  */
 import type { Freshness, RebuildInfo } from './types';
 
@@ -34,6 +36,8 @@ export interface FreshnessInput {
   rebuild: RebuildRecord | null;
   sweeperLagMs: number;
   dispatcherLagMs: number;
+  /** The audit's count for a dynamic segment (see Freshness.disagreeing); absent when not audited. */
+  disagreeing?: number;
 }
 
 export function rebuildState(r: RebuildRecord, now: Date, b: FreshnessBounds): RebuildInfo['state'] {
@@ -60,12 +64,18 @@ export function freshness(input: FreshnessInput, b: FreshnessBounds = DEFAULT_BO
     if (state === 'stuck') reasons.push('rebuild stuck');
   }
   if (sweeperLagMs > b.maxSweeperLagMs) reasons.push(`sweeper ${sweeperLagMs} ms behind`);
+  const disagreeing = input.type === 'dynamic' ? input.disagreeing : undefined;
+  if (disagreeing !== undefined && disagreeing > 0)
+    reasons.push(
+      `${disagreeing} ${disagreeing === 1 ? 'contact disagrees' : 'contacts disagree'} with the rule`,
+    );
   return {
     state: reasons.length > 0 ? 'stale' : 'fresh',
     exactAsOf: exactAsOf?.toISOString() ?? null,
     ...(rebuildInfo ? { rebuild: rebuildInfo } : {}),
     sweeperLagMs,
     dispatcherLagMs,
+    ...(disagreeing === undefined ? {} : { disagreeing }),
     ...(reasons.length > 0 ? { reasons } : {}),
   };
 }

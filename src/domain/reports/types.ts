@@ -31,8 +31,9 @@ export interface RebuildInfo {
 }
 
 /**
- * When a segment's membership was last guaranteed exact. `stale` when its rebuild is stuck or the
- * sweeper (time-based rules) is behind by more than the bound.
+ * When a segment's membership was last guaranteed exact. `stale` when its rebuild is stuck, the
+ * sweeper (time-based rules) is behind by more than the bound, or the audit finds contacts whose
+ * stored membership disagrees with the rule for longer than that bound (docs/membership.md).
  */
 export interface Freshness {
   state: 'fresh' | 'stale';
@@ -41,6 +42,11 @@ export interface Freshness {
   rebuild?: RebuildInfo;
   sweeperLagMs: number;
   dispatcherLagMs: number;
+  /**
+   * Dynamic segments: contacts whose stored membership disagrees with the rule both now and one
+   * lag bound ago (members the rule rejects, non-members it accepts). 0 when fresh.
+   */
+  disagreeing?: number;
   /** Why it is stale (absent when fresh). */
   reasons?: string[];
 }
@@ -59,7 +65,7 @@ export interface CompareRow {
   /** Campaigns sent to current members: sent / finished deliveries, replied / sent (null: none). */
   deliveryRate: number | null;
   replyRate: number | null;
-  /** When members, the averages and opted out were computed (they are precomputed; see README). */
+  /** When members, the averages and opted out were computed (they are precomputed; see docs/reports.md). */
   asOf: Date;
 }
 
@@ -74,3 +80,12 @@ export const COMPARE_METRICS = [
   'replyRate',
 ] as const;
 export type CompareMetric = (typeof COMPARE_METRICS)[number];
+
+/** Member figures of one segment, computed from its members (the comparison table). */
+export interface MemberStats {
+  members: number;
+  avgLifetimeValue: number | null;
+  avgLeadScore: number | null;
+  conversationsPerMember: number | null;
+  optedOut: number;
+}

@@ -3,18 +3,15 @@
  * segments it names must exist, cycles are rejected, names are unique per workspace, and a delete
  * is refused while another segment depends on it. A definition change asks for a rebuild.
  */
-import { ObjectId } from 'mongodb';
 import { parseRule, validateRule, type Rule } from '../../rules';
 import { ConflictError, NotFoundError, ValidationError } from '../../errors';
 import { dependencyOrder, referencedSegmentNames } from './graph';
 import { slugify, type Segment, type SegmentInput } from './types';
-import type { SegmentRepo } from '../../infra/repos/segments';
+import { newId } from '../ports/ids';
+import type { SegmentStore } from '../ports/segments';
 import { trimBlanks } from '../wire';
 
-export type SegmentStore = Pick<
-  SegmentRepo,
-  'list' | 'get' | 'getByName' | 'dependents' | 'insert' | 'replace' | 'delete'
->;
+export type { SegmentStore } from '../ports/segments';
 
 export interface SegmentServiceDeps {
   store: SegmentStore;
@@ -52,7 +49,7 @@ export class SegmentService {
     const rule = input.rule === undefined ? undefined : SegmentService.readRule(input.rule);
     const now = this.deps.now();
     const segment: Segment = {
-      _id: new ObjectId().toHexString(),
+      _id: newId(),
       workspaceId,
       name,
       nameKey: name.toLowerCase(),

@@ -43,6 +43,12 @@ export interface CreatedApiKey {
   createdAt: Date;
 }
 
+/** Who presented a key: its workspace and the key's digest (never the key), to check it again later. */
+export interface KeyPrincipal {
+  workspaceId: string;
+  keyHash: string;
+}
+
 export const sha256 = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
 export function isWorkspaceId(s: string): boolean {
@@ -98,15 +104,37 @@ export class ApiKeyService {
 
   /** The workspace a presented key belongs to, or null for an unknown key. */
   async authenticate(key: string): Promise<string | null> {
+    return (await this.principal(key))?.workspaceId ?? null;
+  }
+
+  /** The workspace and digest of a presented key, or null for an unknown or revoked key. */
+  async principal(key: string): Promise<KeyPrincipal | null> {
     const digest = sha256(key);
     // Equal-length digests, compared in constant time: the bootstrap key is a plain secret.
-    if (this.adminDigest && timingSafeEqual(digest, this.adminDigest)) return DEFAULT_WORKSPACE;
+    if (this.adminDigest && timingSafeEqual(digest, this.adminDigest)) {
+      return { workspaceId: DEFAULT_WORKSPACE, keyHash: digest.toString('hex') };
+    }
     const m = KEY_FORMAT.exec(key);
     if (!m?.[1]) return null;
     const workspaceId = Buffer.from(m[1], 'base64url').toString('utf8');
     if (!isWorkspaceId(workspaceId)) return null;
     // A lookup by the hash of a 256-bit secret leaks nothing usable through timing.
     const record = await this.repo.findByHash(workspaceId, digest.toString('hex'));
-    return record ? record.workspaceId : null;
+    return record ? { workspaceId: record.workspaceId, keyHash: record.hash } : null;
+  }
+
+  /**
+   * Is the key behind a principal still valid? What a key issued (a Direct Line token) dies with it:
+   * revoked, or no longer the configured bootstrap key.
+   */
+  async isLive(p: KeyPrincipal): Promise<boolean> {
+    const digest = Buffer.from(p.keyHash, 'hex');
+    if (
+      this.adminDigest &&
+      digest.length === this.adminDigest.length &&
+      timingSafeEqual(digest, this.adminDigest)
+    )
+      return p.workspaceId === DEFAULT_WORKSPACE;
+    return (await this.repo.findByHash(p.workspaceId, p.keyHash)) !== null;
   }
 }

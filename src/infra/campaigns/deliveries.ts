@@ -17,6 +17,8 @@ export interface Settle {
   from: 'pending' | 'sending';
   reason?: string;
   at: Date;
+  /** An operator's re-send of an `unknown` record. */
+  resent?: boolean;
 }
 
 export const deliveryId = (runId: string, contactId: string) => `${runId}:${contactId}`;
@@ -99,7 +101,8 @@ export class DeliveryRepo extends DeliveryReads {
       ids.map((_id) => ({
         updateOne: {
           filter: { workspaceId, _id, status: 'pending' as const },
-          update: { $set: { status: 'sending' as const, claim, updatedAt: now } },
+          // `sendingAt` stays on an `unknown` record: when its send started (operators see it).
+          update: { $set: { status: 'sending' as const, claim, updatedAt: now, sendingAt: now } },
         },
       })),
       { ordered: false },
@@ -143,11 +146,58 @@ export class DeliveryRepo extends DeliveryReads {
               ...(r.reason ? { reason: r.reason } : {}),
               ...(r.status === 'sent' ? { sentAt: r.at } : {}),
             },
+            // A re-sent record that was `unknown` drops the reason it was unknown for.
+            ...(r.status === 'sent' && r.resent ? { $unset: { reason: '' as const } } : {}),
           },
         },
       };
     });
     await this.col.bulkWrite(ops, { ordered: false });
+  }
+
+  /** Records of one campaign by id (at most a few hundred: the operator's re-send). */
+  byIds(workspaceId: string, campaignId: string, ids: readonly string[]): Promise<Delivery[]> {
+    return this.col.find({ workspaceId, campaignId, _id: { $in: [...ids] } }).toArray();
+  }
+
+  /**
+   * unknown → sending under `claim` for an operator's re-send, in one round trip (each conditional
+   * on `unknown`, so two re-sends at once send once); returns the ids this re-send holds. `from`
+   * may also name records left `sending` by a re-send whose process died (see resend.ts).
+   */
+  async claimForResend(
+    workspaceId: string,
+    ids: readonly { id: string; from: 'unknown' | 'sending' }[],
+    claim: string,
+    now: Date,
+  ): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const r = await this.col.bulkWrite(
+      ids.map(({ id, from }) => ({
+        updateOne: {
+          filter: { workspaceId, _id: id, status: from },
+          update: {
+            $set: { status: 'sending' as const, claim, updatedAt: now, sendingAt: now, resentAt: now },
+          },
+        },
+      })),
+      { ordered: false },
+    );
+    const all = ids.map((i) => i.id);
+    if (r.modifiedCount === ids.length) return new Set(all);
+    const mine = await this.col
+      .find({ workspaceId, _id: { $in: all }, status: 'sending', claim }, { projection: { _id: 1 } })
+      .toArray();
+    return new Set(mine.map((d) => d._id));
+  }
+
+  /** sending → unknown for records a re-send claimed but did not send (the process is stopping). */
+  async unclaim(workspaceId: string, ids: string[], now: Date): Promise<void> {
+    if (!ids.length) return;
+    await this.col.updateMany(
+      { workspaceId, _id: { $in: ids }, status: 'sending' },
+      { $set: { status: 'unknown', updatedAt: now } },
+    );
   }
 
   async skipPending(workspaceId: string, runId: string, reason: string, now: Date): Promise<number> {

@@ -11,6 +11,8 @@ import path from 'node:path';
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
 import { CampaignService } from '../../domain/campaigns/service';
+import { ALWAYS_OPEN, type SendGate } from '../../domain/ports/sendGate';
+import type { Campaign } from '../../domain/campaigns/types';
 import type { Segment } from '../../domain/segments/types';
 import type { Logger } from '../logger';
 import type { ConversationRefRepo } from '../repos/conversationRefs';
@@ -19,6 +21,7 @@ import { runControl } from './control';
 import { DeliveryRepo } from './deliveries';
 import { CampaignJobs } from './jobs';
 import { CampaignRepo, RunRepo } from './repo';
+import { resendUnknown, type ResendResult } from './resend';
 import { RunRunner } from './runner';
 import type { RefSender } from './sendLoop';
 
@@ -37,6 +40,8 @@ export interface CampaignDeps {
   concurrency: number;
   log: Logger;
   clock?: () => Date;
+  /** Closed at the start of a graceful stop: the sender claims nothing more (default: never closes). */
+  gate?: SendGate;
 }
 
 export interface Campaigns {
@@ -49,6 +54,8 @@ export interface Campaigns {
   defineJobs(): void;
   /** Attributes a contact's message to their campaign deliveries of the last 24 h. */
   recordReply(workspaceId: string, contactId: string, at: Date): Promise<number>;
+  /** The operator's re-send of chosen `unknown` deliveries (resend.ts); never automatic. */
+  resend: (campaign: Campaign, deliveryIds: string[]) => Promise<ResendResult[]>;
 }
 
 export function createCampaigns(deps: CampaignDeps): Campaigns {
@@ -58,17 +65,21 @@ export function createCampaigns(deps: CampaignDeps): Campaigns {
   const runs = new RunRepo(deps.db);
   const deliveries = new DeliveryRepo(deps.db);
   const stopped = new Set<string>();
+  const audience = new AudienceReader(deps.db, deps.refs);
+  const gate = deps.gate ?? ALWAYS_OPEN;
   const runner = new RunRunner({
     campaigns,
     runs,
     deliveries,
-    audience: new AudienceReader(deps.db, deps.refs),
+    audience,
+    segmentName: async (ws, id) => (await deps.segments.get(ws, id))?.name ?? null,
     sender: deps.sender,
     concurrency: deps.concurrency,
     lockMs: deps.lockMs,
     clock,
     log,
     stopped,
+    gate,
   });
   const jobs = new CampaignJobs({
     agenda: deps.agenda,
@@ -99,6 +110,12 @@ export function createCampaigns(deps: CampaignDeps): Campaigns {
     },
     defineJobs: () => jobs.define(),
     recordReply: (ws, contactId, at) => deliveries.recordReply(ws, contactId, at),
+    resend: (campaign, ids) =>
+      resendUnknown(
+        { deliveries, audience, sender: deps.sender, concurrency: deps.concurrency, clock, gate },
+        campaign,
+        ids,
+      ),
   };
 }
 

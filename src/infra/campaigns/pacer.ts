@@ -1,12 +1,13 @@
 /**
  * Send-rate and concurrency limits for one run (pure timing, no I/O): a token bucket refilled at
  * `ratePerSecond` with a burst of 50 ms worth of messages, and at most `concurrency` in flight.
+ * The sender asks it first and claims records only for what it admits (issue 25).
  */
 export class Pacer {
   private tokens = 1;
   private last: number;
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly burst: number;
+  readonly burst: number;
 
   constructor(
     private readonly ratePerSecond: number,
@@ -17,25 +18,39 @@ export class Pacer {
     this.burst = Math.max(1, ratePerSecond / 20);
   }
 
-  /** Waits until at least one message may go; resolves with how many may go now (≤ max). */
-  async admit(max: number): Promise<number> {
+  /**
+   * Waits until at least `least` messages may go (tokens and free slots), then takes and returns
+   * how many may go now, from `least` to `most`. `least` is lowered to what can ever be available
+   * at once (the burst, the concurrency), so the wait always ends.
+   */
+  async admit(most: number, least = 1): Promise<number> {
+    const floor = Math.max(1, Math.min(least, most, Math.floor(this.burst), this.concurrency));
     for (;;) {
       this.refill();
       const slots = this.concurrency - this.inFlight.size;
-      if (slots > 0 && this.tokens >= 1) {
-        const n = Math.max(1, Math.min(max, slots, Math.floor(this.tokens)));
+      if (slots >= floor && this.tokens >= floor) {
+        const n = Math.max(floor, Math.min(most, slots, Math.floor(this.tokens)));
         this.tokens -= n;
         return n;
       }
-      if (slots <= 0) await Promise.race(this.inFlight);
-      else await sleep(Math.ceil(((1 - this.tokens) * 1000) / this.ratePerSecond));
+      if (slots < floor) await Promise.race(this.inFlight);
+      else await sleep(Math.ceil(((floor - this.tokens) * 1000) / this.ratePerSecond));
     }
+  }
+
+  /** Gives back tokens taken by `admit` for messages that will not go (a stop between the two). */
+  refund(n: number): void {
+    this.tokens = Math.min(this.burst, this.tokens + n);
   }
 
   /** Tracks a message in flight until it settles. */
   track(p: Promise<void>): void {
     const tracked = p.finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
+  }
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
   }
 
   async drain(): Promise<void> {

@@ -2,12 +2,15 @@
  * Runs one campaign run in this process: takes the run's lease (one sender per run across all
  * processes), writes the audience snapshot if it is not complete, turns records a dead sender
  * left in `sending` into `unknown`, then sends until the run is drained, paused, cancelled, quiet
- * hours begin, or the lease is lost. The lease is renewed (and the Agenda job touched) while it works.
+ * hours begin, the lease is lost or the process stops gracefully (then the run is rescheduled for
+ * the next start). The lease is renewed (and the Agenda job touched) while it works.
  */
 import { randomUUID } from 'node:crypto';
 import { quietUntil } from '../../domain/campaigns/schedule';
-import { compileTemplate } from '../../domain/campaigns/template';
+import { compileTemplate, type RenderFn } from '../../domain/campaigns/template';
+import { slugify } from '../../domain/segments/types';
 import type { Campaign, CampaignRun } from '../../domain/campaigns/types';
+import type { SendGate } from '../../domain/ports/sendGate';
 import type { Logger } from '../logger';
 import type { CampaignRepo, RunRepo } from './repo';
 import { sendPending, type SendLoopDeps } from './sendLoop';
@@ -20,11 +23,15 @@ export type RunOutcome =
 
 export interface RunnerDeps extends SendLoopDeps {
   campaigns: CampaignRepo;
+  /** The audience segment's name, for `{{segment.name}}` (null when it was deleted). */
+  segmentName: (workspaceId: string, segmentId: string) => Promise<string | null>;
   runs: RunRepo;
   lockMs: number;
   log: Logger;
   /** Runs this process was told to stop at once (pause or cancel through this process). */
   stopped: Set<string>;
+  /** Closed by a graceful stop: no wave is claimed after it; the run goes on after a restart. */
+  gate: SendGate;
 }
 
 const POLL_MS = 100;
@@ -34,7 +41,9 @@ export class RunRunner {
 
   /** `touch` keeps the calling job's lock alive; called with the lease renewals. */
   async process(ws: string, runId: string, touch: () => Promise<void> = async () => {}): Promise<RunOutcome> {
-    const { runs, lockMs, clock } = this.d;
+    const { runs, lockMs, clock, gate } = this.d;
+    // Stopping: leave the run to the next start (the job is rescheduled, not dropped).
+    if (!gate.open) return { kind: 'busy', retryAt: clock() };
     const owner = randomUUID();
     const run = await runs.acquire(ws, runId, owner, clock(), lockMs);
     if (!run) {
@@ -64,7 +73,11 @@ export class RunRunner {
       })().catch((err: unknown) => this.d.log.warn({ err, runId }, 'campaigns: lease renewal failed'));
     }, lockMs / 4);
     try {
-      return await this.work(run, owner, () => lost || status !== 'sending' || this.d.stopped.has(runId));
+      return await this.work(
+        run,
+        owner,
+        () => lost || status !== 'sending' || this.d.stopped.has(runId) || !gate.open,
+      );
     } finally {
       clearInterval(poll);
       clearInterval(renew);
@@ -85,7 +98,10 @@ export class RunRunner {
     const quiet = quietUntil(campaign.quietHours, clock());
     if (quiet) return { kind: 'quiet', until: quiet };
     let quietAt: Date | undefined;
-    const render = compileTemplate(campaign.template.source);
+    const template = compileTemplate(campaign.template.source);
+    const name = await this.d.segmentName(ws, campaign.audience.segmentId);
+    const segment = name === null ? null : { name, slug: slugify(name) };
+    const render: RenderFn = (m) => template({ ...m, segment });
     const end = await sendPending(this.d, campaign, run._id, owner, render, () => {
       quietAt ??= quietUntil(campaign.quietHours, clock());
       return stop() || quietAt !== undefined;

@@ -1,17 +1,19 @@
 /**
  * Sends a run's pending deliveries: batches read in `_id` order, contacts and references loaded
  * per batch, each message rendered and handed to the proactive sender at the campaign's rate.
- * A record becomes `sending` just before its message leaves (so a crash leaves only messages
- * in flight as `unknown`); `shouldStop` is asked between messages, so pause, cancel, a lost lease
- * or quiet hours take effect mid-batch. Results are written in bulk, conditional on this claim.
+ * A record becomes `sending` only when the rate limiter has admitted its wave, just before its
+ * message leaves (so a crash leaves only messages in flight as `unknown`); `shouldStop` is asked
+ * before every wave, so pause, cancel, a lost lease, quiet hours or a graceful stop take effect
+ * mid-batch. Results are written in bulk within 50 ms, conditional on the record's status.
  */
 import type { ConversationReference } from 'botbuilder';
-import type { ProactiveResult } from '../../../bot/contracts';
+import type { ProactiveResult } from '../../domain/ports/proactive';
 import type { RenderFn } from '../../domain/campaigns/template';
 import type { Campaign } from '../../domain/campaigns/types';
 import type { Contact } from '../../domain/contacts/types';
 import type { AudienceReader } from './audience';
 import type { DeliveryRepo, Settle } from './deliveries';
+import { BatchWriter, OUTCOME_DELAY_MS } from '../batchWriter';
 import { Pacer } from './pacer';
 
 /** How the proactive sender looks to campaigns: one message to a loaded reference, never throwing. */
@@ -33,13 +35,19 @@ export interface SendLoopDeps {
 
 export type LoopEnd = 'drained' | 'stopped';
 
-interface Ready {
+export interface Ready {
   ws: string;
   id: string;
   contactId: string;
   text: string;
   ref: Partial<ConversationReference>;
 }
+
+/**
+ * A wave waits until a quarter of the concurrency may go (when the rate allows that many at once),
+ * so at full speed a claim covers several messages, not one round trip per message.
+ */
+const WAVE_MIN_SHARE = 4;
 
 export async function sendPending(
   deps: SendLoopDeps,
@@ -52,16 +60,13 @@ export async function sendPending(
   const { deliveries } = deps;
   const ws = campaign.workspaceId;
   const pacer = new Pacer(campaign.ratePerSecond, deps.concurrency);
-  const done: Settle[] = [];
-  // Results are written in the background, one bulk write after another, not between messages.
-  let writing = Promise.resolve();
-  const flush = () => {
-    const batch = done.splice(0);
-    if (batch.length) writing = writing.then(() => deliveries.settle(ws, batch));
-    writing.catch(() => undefined); // awaited (and thrown) at the end, not reported as unhandled
-    return writing;
-  };
-  const chunk = deps.concurrency;
+  // Outcomes in bulk, in the background, each within OUTCOME_DELAY_MS of its answer: a kill
+  // leaves undecided only the wave in flight and the answers of the last few milliseconds.
+  const outcomes = new BatchWriter<Settle>((batch) => deliveries.settle(ws, batch), {
+    maxDelayMs: OUTCOME_DELAY_MS,
+    maxItems: Math.max(64, deps.concurrency * 2),
+  });
+  const chunk = deps.concurrency * 4;
   try {
     // Read again until none is left: records a paused or superseded sender put back to pending
     // after a read must not be left behind.
@@ -69,75 +74,59 @@ export async function sendPending(
       const pending = await deliveries.pendingOf(ws, runId);
       if (!pending.length) return 'drained';
       const load = (at: number) => {
-        const p = loadBatch(deps, campaign, render, pending.slice(at, at + chunk * 4), done);
+        const p = loadBatch(deps, campaign, render, pending.slice(at, at + chunk), outcomes);
         p.catch(() => undefined); // a prefetch left behind by a stop must not be an unhandled rejection
         return p;
       };
       let next = load(0);
-      for (let at = 0; at < pending.length; at += chunk * 4) {
+      for (let at = 0; at < pending.length; at += chunk) {
         const ready = await next;
-        next = load(at + chunk * 4); // the next batch's reads overlap this batch's sending
-        void flush();
-        if ((await sendBatch(deps, pacer, ready, claim, done, shouldStop, flush)) === 'stopped')
+        next = load(at + chunk); // the next batch's reads overlap this batch's sending
+        if ((await sendWaves(deps, pacer, ready, claim, outcomes, shouldStop)) === 'stopped')
           return 'stopped';
       }
       await pacer.drain();
-      await flush();
+      await outcomes.flush();
       if (shouldStop()) return 'stopped';
     }
   } finally {
     await pacer.drain();
-    await flush();
+    await outcomes.close();
   }
 }
 
 /**
- * Sends a batch in chunks of `concurrency`: a chunk is moved to `sending` in one write while the
- * previous one is being sent (so a crash leaves at most two chunks `unknown`). On a stop, what
- * was moved to `sending` but not handed over goes back to `pending`.
+ * Sends a batch in waves: the pacer admits a wave first (rate and free slots), then exactly that
+ * wave moves pending → sending in one write, then its messages leave. Nothing is claimed ahead,
+ * so a kill leaves `unknown` only the wave in flight (and answers not yet written); a stop seen
+ * between the claim and the sends puts the wave back to pending, so no send starts after it.
  */
-async function sendBatch(
+async function sendWaves(
   deps: SendLoopDeps,
   pacer: Pacer,
   ready: Ready[],
   claim: string,
-  done: Settle[],
+  outcomes: BatchWriter<Settle>,
   shouldStop: () => boolean,
-  flush: () => Promise<void>,
 ): Promise<LoopEnd> {
   const ws = ready[0]?.ws ?? '';
-  const size = deps.concurrency;
-  const chunks: Ready[][] = [];
-  for (let i = 0; i < ready.length; i += size) chunks.push(ready.slice(i, i + size));
-  const mark = (c: Ready[] | undefined) =>
-    c
-      ? deps.deliveries.markSending(
-          ws,
-          c.map((r) => r.id),
-          claim,
-          deps.clock(),
-        )
-      : undefined;
-  let claimed = mark(chunks[0]);
-  for (let k = 0; k < chunks.length; k++) {
-    const mine = (await claimed) ?? new Set<string>();
-    claimed = mark(chunks[k + 1]);
-    const list = (chunks[k] ?? []).filter((r) => mine.has(r.id));
-    for (let j = 0; j < list.length; j++) {
-      await pacer.admit(1);
-      if (shouldStop()) {
-        const later = (await claimed) ?? new Set<string>();
-        const back = [...list.slice(j), ...(chunks[k + 1] ?? []).filter((r) => later.has(r.id))];
-        await deps.deliveries.release(
-          ws,
-          back.map((r) => r.id),
-          deps.clock(),
-        );
-        return 'stopped';
-      }
-      pacer.track(send(deps, ws, list[j]!, done));
+  const least = Math.ceil(deps.concurrency / WAVE_MIN_SHARE);
+  for (let at = 0; at < ready.length;) {
+    const want = Math.min(ready.length - at, deps.concurrency);
+    const n = await pacer.admit(want, least);
+    if (shouldStop()) {
+      pacer.refund(n);
+      return 'stopped';
     }
-    if (done.length >= size) void flush(); // a crash leaves sent-but-unrecorded ones unknown: keep few
+    const wave = ready.slice(at, at + n);
+    at += n;
+    const ids = wave.map((r) => r.id);
+    const mine = await deps.deliveries.markSending(ws, ids, claim, deps.clock());
+    if (shouldStop()) {
+      await deps.deliveries.release(ws, [...mine], deps.clock());
+      return 'stopped';
+    }
+    for (const r of wave) if (mine.has(r.id)) pacer.track(send(deps, ws, r, outcomes));
   }
   return 'drained';
 }
@@ -148,7 +137,7 @@ async function loadBatch(
   campaign: Campaign,
   render: RenderFn,
   batch: { _id: string; contactId: string }[],
-  done: Settle[],
+  outcomes: BatchWriter<Settle>,
 ): Promise<Ready[]> {
   if (!batch.length) return [];
   const ws = campaign.workspaceId;
@@ -160,14 +149,20 @@ async function loadBatch(
   const ready: Ready[] = [];
   for (const d of batch) {
     const r = prepare(d, contacts.get(d.contactId), refs.get(d.contactId), campaign, render);
-    if ('status' in r) done.push({ id: d._id, from: 'pending', at: deps.clock(), ...r });
+    if ('status' in r) outcomes.push({ id: d._id, from: 'pending', at: deps.clock(), ...r });
     else ready.push(r);
   }
   return ready;
 }
 
-async function send(deps: SendLoopDeps, ws: string, r: Ready, done: Settle[]): Promise<void> {
-  // Never rejects: the pacer races these promises.
+/** One message to the channel, its outcome queued for writing. Never rejects: the pacer races these. */
+export async function send(
+  deps: Pick<SendLoopDeps, 'sender' | 'clock'>,
+  ws: string,
+  r: Ready,
+  outcomes: BatchWriter<Settle>,
+  resent = false,
+): Promise<void> {
   let result: ProactiveResult;
   try {
     result = await deps.sender.sendToRef(r.ref, r.text, { workspaceId: ws, contactId: r.contactId });
@@ -175,12 +170,21 @@ async function send(deps: SendLoopDeps, ws: string, r: Ready, done: Settle[]): P
     result = { status: 'failed', error: err instanceof Error ? err.message : String(err) };
   }
   const at = deps.clock();
-  if (result.status === 'sent') done.push({ id: r.id, from: 'sending', status: 'sent', at });
-  else done.push({ id: r.id, from: 'sending', status: 'failed', reason: result.error ?? result.status, at });
+  const more = resent ? { resent } : {};
+  if (result.status === 'sent') outcomes.push({ id: r.id, from: 'sending', status: 'sent', at, ...more });
+  else
+    outcomes.push({
+      id: r.id,
+      from: 'sending',
+      status: 'failed',
+      reason: result.error ?? result.status,
+      at,
+      ...more,
+    });
 }
 
 /** A message ready to send, or why the delivery ends without one. */
-function prepare(
+export function prepare(
   d: { _id: string; contactId: string },
   contact: Contact | undefined,
   ref: Partial<ConversationReference> | undefined,

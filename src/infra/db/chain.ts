@@ -9,9 +9,9 @@ import { DatabaseLockedError, DatabaseUnavailableError } from '../../errors';
 import type { Logger } from '../logger';
 import { startJavaServer, type RunningServer } from './javaServer';
 import { rememberedFailure, startMemoryServer } from './memoryServer';
-import { findRunning, recordRunning } from './runningFile';
+import { findRunning, recordRunning, type Engine } from './runningFile';
 
-export type Engine = 'uri' | 'memory-server' | 'java-server';
+export type { Engine } from './runningFile';
 
 export interface ProvidedDatabase {
   engine: Engine;
@@ -40,7 +40,7 @@ export interface ChainOptions {
 const HOW_TO =
   'Provide a database in one of these ways: set MONGODB_URI to a running MongoDB; or let ' +
   'mongodb-memory-server download mongod (needs internet once); or install Java 17+ and Maven so ' +
-  'mongo-java-server can start (see README "Databases").';
+  'mongo-java-server can start (see docs/operations.md, "Databases").';
 
 export async function provideDatabase(config: Config, opts: ChainOptions): Promise<ProvidedDatabase> {
   const cacheDir = opts.cacheDir ?? path.join(config.projectRoot, '.cache');

@@ -9,7 +9,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DatabaseLockedError, DatabaseUnavailableError } from '../../errors';
-import type { Logger } from '../logger';
+import { javaLogWriter, type JavaLogSink } from './javaLog';
 import { describeLockHolder } from './lockHolder';
 import { launcherDir, prepareLauncher } from './launcherBuild';
 
@@ -25,8 +25,8 @@ export interface JavaServerOptions {
   startTimeoutMs?: number;
   /** Stock mongo-java-server without our secondary indexes: only for benchmark baselines. */
   stock?: boolean;
-  /** Receives the JVM's stderr, line by line. */
-  log?: Pick<Logger, 'warn'>;
+  /** Receives the JVM's stderr, one record per event (javaLog.ts). */
+  log?: JavaLogSink;
 }
 
 export interface RunningServer {
@@ -99,13 +99,10 @@ function ownerOnly(h2File: string): void {
   fs.chmodSync(h2File, 0o600);
 }
 
-function logLines(child: ChildProcess, log: Pick<Logger, 'warn'>): void {
-  let partial = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    const lines = (partial + d.toString()).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) if (line.trim()) log.warn({ pid: child.pid }, `mongo-java-server: ${line}`);
-  });
+function logLines(child: ChildProcess, log: JavaLogSink): void {
+  const writer = javaLogWriter(log, child.pid);
+  child.stderr?.on('data', (d: Buffer) => writer.push(d.toString()));
+  child.stderr?.on('end', () => writer.end());
 }
 
 function readAddress(child: ChildProcess, opts: JavaServerOptions, tail: () => string): Promise<string> {

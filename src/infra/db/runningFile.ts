@@ -6,7 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
-import type { Engine } from './chain';
+
+/** Which step of the database chain provided the database. */
+export type Engine = 'uri' | 'memory-server' | 'java-server';
 
 const FILE = 'database.json';
 

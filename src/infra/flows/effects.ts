@@ -7,6 +7,7 @@
  */
 import type { EffectName, EffectParams } from '../../../flows';
 import type { Contact } from '../../domain/contacts/types';
+import { ALWAYS_OPEN, type SendGate } from '../../domain/ports/sendGate';
 import type { Logger } from '../logger';
 import { isDuplicateKey, refusedAsDuplicates } from '../repos/mongoErrors';
 import type { FlowCollections, StepOutcome, StepRecord } from './store';
@@ -53,6 +54,7 @@ export class EffectRunner {
     private readonly ports: EffectPorts,
     private readonly clock: () => Date,
     private readonly log: Logger,
+    private readonly gate: SendGate = ALWAYS_OPEN,
   ) {}
 
   async run(call: EffectCall): Promise<EffectResult> {
@@ -153,7 +155,8 @@ export class EffectRunner {
         let out = await this.ports.sendToContact(ws, contact._id, text);
         // A contact created by its first chat turn enters segments (and starts flows) a moment
         // before that turn stores its conversation reference: give the reference a moment.
-        for (let i = 0; out === 'no-reference' && i < 4 && this.isNew(contact); i++) {
+        // Not once a graceful stop has begun: no send starts after it (the outcome is the truth).
+        for (let i = 0; out === 'no-reference' && i < 4 && this.isNew(contact) && this.gate.open; i++) {
           await new Promise((r) => setTimeout(r, 250));
           out = await this.ports.sendToContact(ws, contact._id, text);
         }

@@ -5,15 +5,17 @@
  */
 import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
+import { ALWAYS_OPEN, type SendGate } from '../../domain/ports/sendGate';
 import type { Logger } from '../logger';
 import { startLoop, type Loop } from '../loop';
 import type { SegmentRepo } from '../repos/segments';
-import { BindingRepo } from './bindings';
+import { WELCOME_FLOW } from '../../../flows';
+import { BindingRepo, bindsSegment } from './bindings';
 import { EffectRunner, type EffectPorts } from './effects';
 import { agendaTimers, defineFlowJobs, type DwellJobData } from './jobs';
 import { FlowStarter } from './starter';
 import { FlowStepper, type Facts, type WakeJobData } from './stepper';
-import { recordStart } from './starter';
+import { FlowAdmission, recordStarts } from './admission';
 import { ensureFlowIndexes, flowCollections, type FlowCollections, type FlowInstance } from './store';
 
 /** Due instances read per query when waking timers. */
@@ -29,12 +31,16 @@ export interface FlowRuntimeOptions {
   segments: Pick<SegmentRepo, 'list' | 'generation'>;
   ports: EffectPorts;
   clock: () => Date;
-  /** Multiplies every wait and dwell (FLOW_TIME_SCALE). */
+  /** Multiplies every wait, dwell and cooldown (FLOW_TIME_SCALE). */
   timeScale: number;
+  /** The bot's greeting welcomes new contacts (BOT_WELCOME=greeting): the welcome flow leaves its own out. */
+  botGreets?: boolean;
   /** Step lease and Agenda lock lifetime (FLOW_LOCK_MS). */
   lockMs: number;
   log: Logger;
   recoverEveryMs?: number;
+  /** Closed by a graceful stop: no step starts after it (default: never closes). */
+  gate?: SendGate;
 }
 
 export class FlowRuntime {
@@ -42,6 +48,8 @@ export class FlowRuntime {
   readonly bindings: BindingRepo;
   readonly stepper: FlowStepper;
   readonly starter: FlowStarter;
+  /** Admission of pending instances: re-entry policy, dwell (admission.ts). */
+  readonly admission: FlowAdmission;
   private readonly timers;
   private names = new Map<string, { checkedAt: number; generation: number; keys: Map<string, string> }>();
   private loop: Loop | undefined;
@@ -54,20 +62,25 @@ export class FlowRuntime {
   private readonly starting = new Map<string, string>();
   private readonly startWorkers = new Set<Promise<void>>();
 
+  private readonly gate: SendGate;
+
   constructor(
     db: Db,
     private readonly o: FlowRuntimeOptions,
   ) {
+    this.gate = o.gate ?? ALWAYS_OPEN;
     this.c = flowCollections(db);
     this.bindings = new BindingRepo(this.c, o.clock);
     this.timers = agendaTimers(o.agenda, o.log);
     this.stepper = new FlowStepper({
       c: this.c,
       facts: { load: (ws, id) => this.facts(ws, id), loadMany: (ws, ids) => this.factsMany(ws, ids) },
-      effects: new EffectRunner(this.c, o.ports, o.clock, o.log),
+      effects: new EffectRunner(this.c, o.ports, o.clock, o.log, this.gate),
       timers: this.timers,
+      gate: this.gate,
       clock: o.clock,
       timeScale: o.timeScale,
+      ...(o.botGreets ? { botGreets: true } : {}),
       lockMs: o.lockMs,
       log: o.log,
     });
@@ -76,11 +89,15 @@ export class FlowRuntime {
       bindings: this.bindings,
       segmentKey: async (ws, id) => (await this.segmentKeys(ws, id)).get(id),
       kick: (ws, id) => this.kick(ws, id),
-      scheduleDwell: (at, ws, instanceId) => this.timers.scheduleDwell(at, { workspaceId: ws, instanceId }),
       stop: (inst, why) => this.stopInstance(inst, 'cancelled', `stopped: ${why}`),
       clock: o.clock,
-      timeScale: o.timeScale,
       log: o.log,
+    });
+    this.admission = new FlowAdmission({
+      c: this.c,
+      scheduleDwell: (at, ws, instanceId) => this.timers.scheduleDwell(at, { workspaceId: ws, instanceId }),
+      clock: o.clock,
+      timeScale: o.timeScale,
     });
   }
 
@@ -116,6 +133,19 @@ export class FlowRuntime {
     while (this.startWorkers.size > 0) await Promise.all(this.startWorkers);
   }
 
+  /**
+   * Will the welcome flow message a contact in these segments (an enabled binding starts it on
+   * entering one of them)? The bot asks, with BOT_WELCOME=flow, before greeting a new contact.
+   */
+  async welcomes(ws: string, segmentIds: readonly string[]): Promise<boolean> {
+    const mine = (await this.bindings.enabled(ws)).filter(
+      (b) => b.flowId === WELCOME_FLOW && b.on === 'entered',
+    );
+    if (mine.length === 0 || segmentIds.length === 0) return false;
+    const keys = await this.segmentKeys(ws, segmentIds[0]);
+    return mine.some((b) => segmentIds.some((id) => bindsSegment(b, id, keys.get(id))));
+  }
+
   /** Cancels a dwelling or running instance; false when it was not open. */
   async cancel(ws: string, instanceId: string, why: string): Promise<boolean> {
     const inst = await this.c.instances.findOne({ _id: instanceId, workspaceId: ws });
@@ -124,7 +154,7 @@ export class FlowRuntime {
 
   /** Queues an instance for admission and its first step (a batch worker takes it soon). */
   private kick(ws: string, id: string): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.gate.open) return;
     this.starting.set(id, ws);
     if (this.startWorkers.size >= START_WORKERS) return;
     const worker: Promise<void> = this.startBatches().finally(() => this.startWorkers.delete(worker));
@@ -135,7 +165,7 @@ export class FlowRuntime {
   private async startBatches(): Promise<void> {
     // Let the kicks of the same dispatcher batch queue up first, so they go as one batch.
     await new Promise((resolve) => setImmediate(resolve));
-    while (this.starting.size > 0 && !this.stopped) {
+    while (this.starting.size > 0 && !this.stopped && this.gate.open) {
       const ws = this.starting.values().next().value as string;
       const ids: string[] = [];
       for (const [id, w] of this.starting) {
@@ -157,7 +187,7 @@ export class FlowRuntime {
    */
   private async advanceMany(ws: string, ids: string[]): Promise<void> {
     const insts = await this.c.instances.find({ _id: { $in: ids }, workspaceId: ws }).toArray();
-    const admitted = await this.starter.admitMany(insts, await this.bindings.enabled(ws), this.o.lockMs);
+    const admitted = await this.admission.admitMany(insts, await this.bindings.enabled(ws), this.o.lockMs);
     await this.stepper.startMany(admitted);
     for (const inst of insts)
       if (inst.status === 'running' && inst.rev === 0) await this.stepper.start(ws, inst._id);
@@ -178,7 +208,7 @@ export class FlowRuntime {
    * left to that step.
    */
   private wakeDue(all: boolean): Promise<void> {
-    if (this.stopped) return Promise.resolve();
+    if (this.stopped || !this.gate.open) return Promise.resolve();
     this.rerun = this.rerun === 'all' || all ? 'all' : 'new';
     this.pass ??= (async () => {
       try {
@@ -225,7 +255,7 @@ export class FlowRuntime {
         list.push(data);
       }
       for (const [ws, list] of due)
-        for (let i = 0; i < list.length && !this.stopped; i += START_BATCH)
+        for (let i = 0; i < list.length && !this.stopped && this.gate.open; i += START_BATCH)
           await this.stepper.wakeMany(ws, list.slice(i, i + START_BATCH));
       if (page.length < WAKE_PAGE) return now.getTime();
       after = page[page.length - 1]!._id;
@@ -255,7 +285,7 @@ export class FlowRuntime {
       },
     );
     if (res.modifiedCount === 1) {
-      await recordStart(this.c, inst, now);
+      await recordStarts(this.c, [inst], now);
       await this.stepper.start(d.workspaceId, inst._id);
     }
   }

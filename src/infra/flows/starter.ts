@@ -1,17 +1,16 @@
 /**
  * Reacts to segment transitions (the dispatcher's batch subscriber): stops what a transition
  * stops, and records a `pending` instance for each binding it starts, a batch's in one insert, so
- * the dispatcher moves on at once. Admission (re-entry policy, dwell) and the first step run in
- * batches on the runtime's start workers; a recovery loop finishes any a crash left.
+ * the dispatcher moves on at once. Admission (admission.ts: re-entry policy, dwell) and the first
+ * step run in batches on the runtime's start workers; a recovery loop finishes any a crash left.
  * The instance id is binding + transition id, so a redelivered transition is a no-op, and the
  * `openSlot` unique index keeps one open (pending, dwelling or running) instance per (flow, contact).
  */
-import { mayStart } from '../../../flows/policy';
 import type { Transition } from '../../domain/membership/transitions';
 import type { Logger } from '../logger';
-import { isDuplicateKey, refusedAsDuplicates } from '../repos/mongoErrors';
+import { refusedAsDuplicates } from '../repos/mongoErrors';
 import { bindsSegment, type BindingRepo } from './bindings';
-import { entryId, leaseMany, type FlowBinding, type FlowCollections, type FlowInstance } from './store';
+import type { FlowBinding, FlowCollections, FlowInstance } from './store';
 
 export interface StarterDeps {
   c: FlowCollections;
@@ -20,10 +19,8 @@ export interface StarterDeps {
   segmentKey(ws: string, segmentId: string): Promise<string | undefined>;
   /** Moves an instance on soon (the runtime's start workers): admission, then the first step. */
   kick(ws: string, instanceId: string): void;
-  scheduleDwell(at: Date, ws: string, instanceId: string): Promise<string | null>;
   stop(inst: FlowInstance, why: string): Promise<boolean>;
   clock: () => Date;
-  timeScale: number;
   log: Logger;
 }
 
@@ -97,134 +94,6 @@ export class FlowStarter {
         );
     }
   }
-
-  /**
-   * A pending instance's admission: the re-entry policy against earlier starts, then either a
-   * dwell (an Agenda job decides later) or running. Admitted to run, it comes back leased for its
-   * first step (`leaseMs`, real time), so the step needs no claim of its own; null otherwise.
-   */
-  async admit(
-    inst: FlowInstance,
-    binding: FlowBinding | undefined,
-    leaseMs: number,
-  ): Promise<FlowInstance | null> {
-    if (inst.status !== 'pending') return null;
-    const now = this.d.clock();
-    if (!binding) return (await this.close(inst, 'the binding no longer exists'), null);
-    const e = await this.d.c.entries.findOne({ _id: entryId(inst.workspaceId, inst.flowId, inst.contactId) });
-    const prior = {
-      running: false,
-      started: e?.started ?? 0,
-      lastStartedAt: e ? e.lastStartedAt.getTime() : null,
-    };
-    const decision = mayStart(binding.reentry, prior, now.getTime());
-    if (!decision.start) return (await this.close(inst, decision.reason), null);
-    const dwellMs = Math.round(binding.dwellMs * this.d.timeScale);
-    const dwellUntil = dwellMs > 0 ? new Date(Date.now() + dwellMs) : null; // Agenda's (real) time
-    const lockUntil = dwellUntil ? null : new Date(Date.now() + leaseMs);
-    const res = await this.d.c.instances.updateOne(
-      // Pending and at revision 0: two processes admitting it at once cannot both succeed.
-      { _id: inst._id, rev: 0, status: 'pending' },
-      {
-        $set: {
-          status: dwellUntil ? 'dwelling' : 'running',
-          dwellUntil,
-          nextWakeAt: dwellUntil ?? now,
-          lockUntil,
-          updatedAt: now,
-        },
-        ...(dwellUntil
-          ? {
-              $push: {
-                history: {
-                  at: now,
-                  kind: 'dwell',
-                  detail: `starts if still there at ${dwellUntil.toISOString()}`,
-                },
-              },
-            }
-          : {}),
-      },
-    );
-    if (res.modifiedCount === 0) return null;
-    if (dwellUntil) {
-      await this.d.scheduleDwell(dwellUntil, inst.workspaceId, inst._id);
-      return null;
-    }
-    await recordStart(this.d.c, inst, now);
-    return { ...inst, status: 'running', dwellUntil: null, nextWakeAt: now, lockUntil, updatedAt: now };
-  }
-
-  /**
-   * `admit` for many pending instances of one workspace: one read of their re-entry records, one
-   * write admitting every one the policy lets run (a per-batch token proves which writes applied,
-   * since bulk results do not say per item), one write counting the starts. Dwells and refusals
-   * go through the one-by-one path. Returns the instances admitted and leased for their first step.
-   */
-  async admitMany(insts: FlowInstance[], bindings: FlowBinding[], leaseMs: number): Promise<FlowInstance[]> {
-    const pending = insts.filter((i) => i.status === 'pending');
-    if (pending.length === 0) return [];
-    const now = this.d.clock();
-    const entries = await this.d.c.entries
-      .find({ _id: { $in: pending.map((i) => entryId(i.workspaceId, i.flowId, i.contactId)) } })
-      .toArray();
-    const prior = new Map(entries.map((e) => [e._id, e]));
-    const runnable: FlowInstance[] = [];
-    const singles: FlowInstance[] = [];
-    for (const inst of pending) {
-      const binding = bindings.find((b) => b._id === inst.bindingId);
-      const e = prior.get(entryId(inst.workspaceId, inst.flowId, inst.contactId));
-      const decision = binding
-        ? mayStart(
-            binding.reentry,
-            { running: false, started: e?.started ?? 0, lastStartedAt: e ? e.lastStartedAt.getTime() : null },
-            now.getTime(),
-          )
-        : null;
-      if (binding && decision?.start && Math.round(binding.dwellMs * this.d.timeScale) === 0)
-        runnable.push(inst);
-      else {
-        // Refused or dwelling: rare, one by one.
-        const one = await this.admit(inst, binding, leaseMs);
-        if (one) singles.push(one);
-      }
-    }
-    if (runnable.length === 0) return singles;
-    const set = {
-      status: 'running' as const,
-      dwellUntil: null,
-      nextWakeAt: now,
-      lockUntil: new Date(Date.now() + leaseMs),
-      updatedAt: now,
-    };
-    const admitted = await leaseMany(
-      this.d.c.instances,
-      runnable,
-      (inst) => ({ _id: inst._id, rev: 0, status: 'pending' }),
-      set,
-    );
-    await recordStarts(this.d.c, admitted, now);
-    return [...admitted.map((inst) => ({ ...inst, ...set })), ...singles];
-  }
-
-  /** Not admitted: closed as `skipped`, with the reason in its history (explain shows it). */
-  private async close(inst: FlowInstance, reason: string): Promise<void> {
-    const now = this.d.clock();
-    await this.d.c.instances.updateOne(
-      { _id: inst._id, rev: inst.rev },
-      {
-        $set: {
-          status: 'skipped',
-          openSlot: `closed:${inst._id}`,
-          rev: inst.rev + 1,
-          nextWakeAt: null,
-          endedAt: now,
-          updatedAt: now,
-        },
-        $push: { history: { at: now, kind: 'skipped', detail: reason } },
-      },
-    );
-  }
 }
 
 /** The `pending` instance a transition starts for a binding (id = binding + transition: a redelivery is a duplicate). */
@@ -261,44 +130,4 @@ export function pendingInstance(
       },
     ],
   };
-}
-
-/** `recordStart` for many instances in one write; a first-upsert race is redone one by one. */
-async function recordStarts(c: FlowCollections, insts: FlowInstance[], at: Date): Promise<void> {
-  if (insts.length === 0) return;
-  try {
-    await c.entries.bulkWrite(
-      insts.map((inst) => ({
-        updateOne: {
-          filter: { _id: entryId(inst.workspaceId, inst.flowId, inst.contactId) },
-          update: {
-            $inc: { started: 1 },
-            $max: { lastStartedAt: at },
-            $setOnInsert: { workspaceId: inst.workspaceId },
-          },
-          upsert: true,
-        },
-      })),
-      { ordered: false },
-    );
-  } catch (err) {
-    for (const i of refusedAsDuplicates(err)) await recordStart(c, insts[i]!, at);
-  }
-}
-
-/** Counts a start for the re-entry policy (`flow_entries`, one document per flow and contact). */
-export async function recordStart(c: FlowCollections, inst: FlowInstance, at: Date): Promise<void> {
-  const write = () =>
-    c.entries.updateOne(
-      { _id: entryId(inst.workspaceId, inst.flowId, inst.contactId) },
-      { $inc: { started: 1 }, $max: { lastStartedAt: at }, $setOnInsert: { workspaceId: inst.workspaceId } },
-      { upsert: true },
-    );
-  try {
-    await write();
-  } catch (err) {
-    // Two first upserts at once: one inserts, the other gets a duplicate key and updates instead.
-    if (!isDuplicateKey(err)) throw err;
-    await write();
-  }
 }

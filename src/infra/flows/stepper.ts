@@ -11,6 +11,8 @@ import type { AnyBulkWriteOperation, Filter, UpdateFilter } from 'mongodb';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { flowById, isEffect, zoneOrUtc, type FlowContext, type FlowFacts } from '../../../flows';
 import type { Contact } from '../../domain/contacts/types';
+import type { SendGate } from '../../domain/ports/sendGate';
+import { BatchWriter, OUTCOME_DELAY_MS } from '../batchWriter';
 import type { Logger } from '../logger';
 import type { EffectCall, EffectResult, EffectRunner } from './effects';
 import {
@@ -52,8 +54,12 @@ export interface StepperDeps {
   timers: TimerPort;
   clock: () => Date;
   timeScale: number;
+  /** The bot's greeting welcomes new contacts (BOT_WELCOME=greeting): flows leave their welcome out. */
+  botGreets?: boolean;
   lockMs: number;
   log: Logger;
+  /** Closed by a graceful stop: no step (and so no message) starts after it. */
+  gate?: SendGate;
 }
 
 export type StepResult = 'stepped' | 'stale' | 'busy' | 'gone';
@@ -118,6 +124,8 @@ export class FlowStepper {
     id: string,
     pick: (inst: FlowInstance) => PendingTimer | null | false,
   ): Promise<StepResult> {
+    // Stopping: the step is left for the next start (a timer's job comes back; recovery finds the rest).
+    if (this.d.gate?.open === false) return 'busy';
     const inst = await this.claim(ws, id);
     return inst === 'busy' || inst === 'gone' ? inst : this.run(inst, pick);
   }
@@ -158,8 +166,10 @@ export class FlowStepper {
 
   /**
    * Steps of many leased instances of one workspace, in bulk: one read of the contacts, the
-   * effect records begun and finished per wave of EFFECT_WAVE, one write of the outcomes. Each
-   * step's effects still run in its own order.
+   * effect records begun per wave of EFFECT_WAVE, each outcome recorded within OUTCOME_DELAY_MS
+   * of its answer (batched), one write of the instances. Each step's effects still run in its
+   * own order. A graceful stop lets the wave in flight finish and begins no other: the steps not
+   * begun are released for the next start.
    */
   private async stepMany(
     insts: FlowInstance[],
@@ -183,22 +193,36 @@ export class FlowStepper {
       else steps.push(step);
     }
     const writes: AnyBulkWriteOperation<FlowInstance>[] = [];
-    for (let i = 0; i < steps.length; i += EFFECT_WAVE) {
-      const wave = steps.slice(i, i + EFFECT_WAVE);
-      const begun = await this.d.effects.begin(wave.flatMap((st) => this.effectCalls(st)));
-      const done: { key: string; result: EffectResult }[] = [];
-      const perform: RunEffect = async (call) => {
-        if (!begun.has(call.key)) return this.d.effects.run(call);
-        const result = await this.d.effects.perform(call);
-        done.push({ key: call.key, result });
-        return result;
-      };
-      const outs = await Promise.all(wave.map((st) => this.carryOut(st, perform)));
-      await this.d.effects.finishMany(done);
-      wave.forEach((st, k) =>
-        writes.push({ updateOne: this.persistOp(st, outs[k]!.timers, outs[k]!.history) }),
-      );
+    const finished = new BatchWriter<{ key: string; result: EffectResult }>(
+      (done) => this.d.effects.finishMany(done),
+      { maxDelayMs: OUTCOME_DELAY_MS, maxItems: EFFECT_WAVE * 4 },
+    );
+    let i = 0;
+    try {
+      for (; i < steps.length && this.d.gate?.open !== false; i += EFFECT_WAVE) {
+        const wave = steps.slice(i, i + EFFECT_WAVE);
+        const begun = await this.d.effects.begin(wave.flatMap((st) => this.effectCalls(st)));
+        const perform: RunEffect = async (call) => {
+          if (!begun.has(call.key)) return this.d.effects.run(call);
+          const result = await this.d.effects.perform(call);
+          finished.push({ key: call.key, result });
+          return result;
+        };
+        const outs = await Promise.all(wave.map((st) => this.carryOut(st, perform)));
+        wave.forEach((st, k) =>
+          writes.push({ updateOne: this.persistOp(st, outs[k]!.timers, outs[k]!.history) }),
+        );
+      }
+    } finally {
+      // The step records first: an instance persisted past a step whose record is still `started`
+      // would leave that record `started` for good.
+      await finished.close();
     }
+    // Not begun (a stop): their leases go now, so the next start steps them at once.
+    for (const st of steps.slice(i))
+      writes.push({
+        updateOne: { filter: { _id: st.inst._id, rev: st.inst.rev }, update: { $set: { lockUntil: null } } },
+      });
     if (writes.length > 0) await this.d.c.instances.bulkWrite(writes, { ordered: false });
   }
 
@@ -243,7 +267,11 @@ export class FlowStepper {
     let snap: AnyMachineSnapshot;
     let actions: { type: string; params?: unknown }[];
     if (timer === null) {
-      [snap, actions] = initialTransition(m, { timeScale: this.d.timeScale, facts });
+      [snap, actions] = initialTransition(m, {
+        timeScale: this.d.timeScale,
+        facts,
+        ...(this.d.botGreets ? { botGreets: true } : {}),
+      });
     } else {
       const restored = m.resolveState(JSON.parse(inst.snapshot ?? '{}') as never);
       const [fresh] = transition(m, restored, { type: 'flow.facts', facts });

@@ -12,7 +12,6 @@ import type { AnyBulkWriteOperation } from 'mongodb';
 import type { TransitionCause } from '../../domain/contacts/types';
 import type { CompiledWorkspace } from '../../domain/membership/evaluate';
 import type { Clock, PendingTransition } from '../../domain/membership/transitions';
-import type { MembershipEngine } from './engine';
 import { flushLock, flushLocked, flushMany, flushUnlocked } from './flush';
 import { planMembershipWrite } from './plan';
 import type { ContactDoc, MembershipCollections } from './store';
@@ -27,7 +26,7 @@ export interface BatchOutcome {
 /** Evaluates `docs` (all of `workspaceId`) and writes their memberships in bulk. */
 export async function evaluateBatch(
   c: MembershipCollections,
-  engine: Pick<MembershipEngine, 'evaluate'>,
+  engine: { evaluate(workspaceId: string, contactId: string, cause: TransitionCause): Promise<unknown> },
   clock: Clock,
   workspaceId: string,
   docs: ContactDoc[],

@@ -13,6 +13,7 @@ import { MembershipEngine } from './engine';
 import { flushStale } from './flush';
 import { SegmentQueries } from './queries';
 import { Rebuilder } from './rebuild';
+import { requestRecheckRepair } from './repair';
 import { ensureMembershipIndexes, membershipCollections, type MembershipCollections } from './store';
 import { sweepDue, type SweeperOptions } from './sweeper';
 
@@ -36,6 +37,8 @@ export class Membership {
   readonly queries: SegmentQueries;
   readonly clock: Clock;
   private loops: Loop[] = [];
+  private readonly db: Db;
+  private readonly segments: SegmentRepo;
 
   constructor(
     db: Db,
@@ -43,6 +46,8 @@ export class Membership {
     private readonly log: Logger,
     private readonly opts: MembershipOptions = {},
   ) {
+    this.db = db;
+    this.segments = segments;
     this.clock = opts.clock ?? (() => new Date());
     this.collections = membershipCollections(db);
     this.catalog = new SegmentCatalog(segments);
@@ -66,9 +71,15 @@ export class Membership {
     );
   }
 
+  /** Indexes, and the one-time recheck repair of a database from an older release (repair.ts). */
   async ensureIndexes(): Promise<void> {
     await ensureMembershipIndexes(this.collections);
     await this.rebuilder.ensureIndexes();
+    const n = await requestRecheckRepair(this.db, this.segments, this.catalog, this.rebuilder);
+    if (n > 0)
+      this.log.info(
+        `membership: ${n} time-dependent segments queued for a rebuild to restore recheck instants`,
+      );
   }
 
   sweep(): Promise<number> {

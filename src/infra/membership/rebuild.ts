@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Collection, Db, Filter } from 'mongodb';
-import { compileMongo, dependsOnTime } from '../../rules';
+import { compileMongo, compileMongoFuture, dependsOnTime } from '../../rules';
 import type { Clock } from '../../domain/membership/transitions';
 import type { SegmentRepo } from '../repos/segments';
 import type { SegmentCatalog } from './catalog';
@@ -178,17 +178,23 @@ export class Rebuilder {
   }
 
   /**
-   * The contacts to visit. A rule that time can change visits every match and every member (each
-   * needs its recheck instant from the new rule); otherwise only the contacts whose membership
-   * flips: matches that are not members and members that no longer match.
+   * The contacts to visit. For a rule that time can change: every member, and every contact the
+   * rule holds for now or at some later instant (compileMongoFuture), so that one which does not
+   * match yet also gets its recheck instant from the new rule; visiting only the matches left
+   * such a contact without one, and it never entered (issue 23). Otherwise only the contacts
+   * whose membership flips: matches that are not members and members that no longer match.
    */
   private async candidateFilter(workspaceId: string, segmentId: string): Promise<Filter<ContactDoc>> {
     const members: Filter<ContactDoc> = { 'segments.segmentId': segmentId };
     const segment = await this.segments.get(workspaceId, segmentId);
     if (!segment?.rule) return members;
     const ws = await this.catalog.get(workspaceId);
-    const matches = compileMongo(segment.rule, this.clock(), ws.ctx) as Filter<ContactDoc>;
-    if (dependsOnTime(segment.rule, ws.ctx)) return { $or: [matches, members] };
+    const now = this.clock();
+    if (dependsOnTime(segment.rule, ws.ctx)) {
+      const future = compileMongoFuture(segment.rule, now, ws.ctx) as Filter<ContactDoc> | null;
+      return future ? { $or: [future, members] } : members;
+    }
+    const matches = compileMongo(segment.rule, now, ws.ctx) as Filter<ContactDoc>;
     return { $or: [{ $and: [matches, { $nor: [members] }] }, { $and: [members, { $nor: [matches] }] }] };
   }
 }

@@ -38,13 +38,17 @@ export class Reports {
   constructor(
     db: Db,
     segments: SegmentRepo,
-    membership: Pick<Membership, 'collections' | 'dispatcher' | 'clock'>,
+    membership: Pick<Membership, 'collections' | 'dispatcher' | 'clock' | 'catalog'>,
     opts: ReportsOptions = {},
   ) {
     const clock = opts.clock ?? membership.clock;
     this.collections = reportCollections(db);
-    this.queries = new ReportQueries(membership.collections, this.collections, clock, () =>
-      membership.dispatcher.position(),
+    this.queries = new ReportQueries(
+      membership.collections,
+      this.collections,
+      clock,
+      () => membership.dispatcher.position(),
+      membership.catalog,
     );
     this.memberStats = new MemberStatsCache(
       this.collections.memberStats,

@@ -12,15 +12,9 @@ import type { Clock } from '../../domain/membership/transitions';
 import type { Logger } from '../logger';
 import { noCampaignRates, type CampaignRates, type CampaignRatesSource } from './campaignRates';
 import type { MemberStats, ReportQueries } from './queries';
+import type { MemberStatsDoc } from './store';
 
 export type Figures = MemberStats & CampaignRates;
-
-export interface MemberStatsDoc extends Figures {
-  _id: string;
-  workspaceId: string;
-  segmentId: string;
-  computedAt: Date;
-}
 
 export type DatedStats = Figures & { asOf: Date };
 

@@ -4,19 +4,15 @@
  * aggregation over the members of all the segments asked for (`segments.segmentId` is indexed),
  * not one scan per segment.
  */
-import type { Day, Snapshot } from '../../domain/reports/types';
+import type { Day, MemberStats, Snapshot } from '../../domain/reports/types';
 import { countByDay } from '../../domain/reports/history';
 import type { Clock } from '../../domain/membership/transitions';
+import type { SegmentCatalog } from '../membership/catalog';
 import type { MembershipCollections } from '../membership/store';
+import { disagreements } from './audit';
 import type { ReportCollections } from './store';
 
-export interface MemberStats {
-  members: number;
-  avgLifetimeValue: number | null;
-  avgLeadScore: number | null;
-  conversationsPerMember: number | null;
-  optedOut: number;
-}
+export type { MemberStats } from '../../domain/reports/types';
 
 type DayCounts = Map<Day, { entered: number; exited: number }>;
 
@@ -26,7 +22,21 @@ export class ReportQueries {
     private readonly r: ReportCollections,
     private readonly clock: Clock,
     private readonly dispatcherPosition: () => Promise<number>,
+    private readonly catalog: Pick<SegmentCatalog, 'get'>,
   ) {}
+
+  /**
+   * Per dynamic segment among `segmentIds`: contacts whose stored membership disagrees with the
+   * rule now and `lagMs` ago (audit.ts; one count per segment).
+   */
+  async disagreements(
+    workspaceId: string,
+    segmentIds: readonly string[],
+    lagMs: number,
+  ): Promise<Map<string, number>> {
+    const ws = await this.catalog.get(workspaceId);
+    return disagreements(this.m, workspaceId, ws, segmentIds, this.clock(), lagMs);
+  }
 
   /** Members now, per segment (segments with none are absent). */
   async sizes(workspaceId: string, segmentIds: readonly string[]): Promise<Map<string, number>> {

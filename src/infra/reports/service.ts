@@ -137,13 +137,19 @@ export class ReportService {
     return { history: out, snapshots: snaps, sizes };
   }
 
-  /** Freshness of each segment (one read of the rebuilds and of each lag). */
+  /**
+   * Freshness of each segment: one read of the rebuilds and of each lag, and the audit of stored
+   * memberships against the rules (one count per dynamic segment, audit.ts).
+   */
   async freshness(workspaceId: string, segments: readonly Segment[]): Promise<Map<string, Freshness>> {
     const q = this.d.queries;
-    const [rebuilds, sweeperLagMs, dispatcherLagMs] = await Promise.all([
+    const bounds = this.d.bounds ?? DEFAULT_BOUNDS;
+    const dynamic = segments.filter((s) => s.type === 'dynamic').map((s) => s._id);
+    const [rebuilds, sweeperLagMs, dispatcherLagMs, wrong] = await Promise.all([
       q.rebuilds(workspaceId),
       q.sweeperLagMs(),
       q.dispatcherLagMs(),
+      q.disagreements(workspaceId, dynamic, bounds.maxSweeperLagMs),
     ]);
     // Leases and rebuild times are real time; the lags above are measured on the engine's clock.
     const now = new Date();
@@ -151,8 +157,15 @@ export class ReportService {
       segments.map((s) => [
         s._id,
         freshness(
-          { type: s.type, now, rebuild: rebuilds.get(s._id) ?? null, sweeperLagMs, dispatcherLagMs },
-          this.d.bounds ?? DEFAULT_BOUNDS,
+          {
+            type: s.type,
+            now,
+            rebuild: rebuilds.get(s._id) ?? null,
+            sweeperLagMs,
+            dispatcherLagMs,
+            ...(wrong.has(s._id) ? { disagreeing: wrong.get(s._id) } : {}),
+          },
+          bounds,
         ),
       ]),
     );

@@ -6,7 +6,16 @@
 import type { Collection, Db } from 'mongodb';
 import type { Snapshot } from '../../domain/reports/types';
 import type { Transition } from '../../domain/membership/transitions';
-import type { MemberStatsDoc } from './memberStats';
+import type { MemberStats } from '../../domain/reports/types';
+import type { CampaignRates } from './campaignRates';
+
+/** Stored member figures of a segment, with when they were computed (memberStats.ts serves them). */
+export interface MemberStatsDoc extends MemberStats, CampaignRates {
+  _id: string;
+  workspaceId: string;
+  segmentId: string;
+  computedAt: Date;
+}
 
 export interface RebuildRecordDoc {
   _id: string;

@@ -6,6 +6,7 @@
  */
 import type { Collection, Db, Document } from 'mongodb';
 import { ConflictError } from '../../errors';
+import { evaluateBy } from '../../domain/contacts/repo';
 import {
   applyMessage,
   type ConversationActivity,
@@ -64,6 +65,8 @@ export class ContactActivityRepo {
           recentConversations: c.recentConversations,
           recentIntents: c.recentIntents,
           updatedAt: now,
+          // Rules read activity: the re-evaluation marker rides in the same update (EVALUATE_WITHIN_MS).
+          nextRecheckAt: evaluateBy(now),
         },
         $max: { lastConversationAt: m.at },
         $inc: { version: 1, ...(c.newConversation ? { conversationCount: 1 } : {}) },
@@ -86,7 +89,12 @@ export class ContactActivityRepo {
           ? { $set: { handoffStatus: 'waiting', handoffWaitingSince: state.since } }
           : { $set: { handoffStatus: 'connected' }, $unset: { handoffWaitingSince: '' } };
     update.$inc = { version: 1 };
-    update.$set = { ...(update.$set as Document | undefined), updatedAt: now };
+    // Rules read the handoff state: the re-evaluation marker rides in the same update.
+    update.$set = {
+      ...(update.$set as Document | undefined),
+      updatedAt: now,
+      nextRecheckAt: evaluateBy(now),
+    };
     const r = await this.col.updateOne({ _id: contactId, workspaceId }, update);
     return r.matchedCount === 1;
   }

@@ -236,6 +236,8 @@ export class MongoContactRepo implements ContactRepo {
 function updateOf(workspaceId: string, fields: ContactFields, now: Date) {
   const keys = keysOf(workspaceId, fields);
   const all: Record<string, unknown> = { ...fields, ...keys };
+  // Omitted is absent too (the port says so): else the field would stay while its unique key went.
+  for (const k of OPTIONAL) if (!(k in all)) all[k] = undefined;
   const $set: Document = { updatedAt: now, nextRecheckAt: evaluateBy(now) };
   const $unset: Document = {};
   for (const [k, v] of Object.entries(all)) {

@@ -49,6 +49,8 @@ export interface Handoff {
   /** After expiry: the customer's next message is kept as a left message. */
   awaitingMessage?: boolean;
   leftMessage?: { text: string; at: Date };
+  /** What the customer wrote while queued (the latest WAITING_KEPT), for the agent who accepts. */
+  waiting?: { text: string; at: Date }[];
   /** Messages relayed either way while active. */
   messages: number;
   timeoutJobId?: string;
@@ -57,6 +59,9 @@ export interface Handoff {
 export type NewHandoff = Omit<Handoff, 'status' | 'openSlot' | 'messages'>;
 
 const OPEN: HandoffStatus[] = ['queued', 'active'];
+/** How many messages written while queued are kept, and how much of each. */
+export const WAITING_KEPT = 20;
+const WAITING_CHARS = 1000;
 
 export class HandoffRepo {
   private readonly col: Collection<Handoff>;
@@ -156,6 +161,15 @@ export class HandoffRepo {
       { $set: { status: 'expired', expiredAt: at, awaitingMessage: true, openSlot: `closed:${id}` } },
       { returnDocument: 'after' },
     );
+  }
+
+  /** Keeps a queued customer's message for the agent; false when it is no longer queued. */
+  async noteWaiting(workspaceId: string, id: string, text: string, at: Date): Promise<boolean> {
+    const r = await this.col.updateOne(
+      { workspaceId, _id: id, status: 'queued' },
+      { $push: { waiting: { $each: [{ text: text.slice(0, WAITING_CHARS), at }], $slice: -WAITING_KEPT } } },
+    );
+    return r.modifiedCount === 1;
   }
 
   async countMessage(workspaceId: string, id: string): Promise<void> {

@@ -4,6 +4,7 @@
  * its compiled segments are stale with one indexed read.
  */
 import type { Collection, Db } from 'mongodb';
+import type { SegmentStore } from '../../domain/ports/segments';
 import type { Segment } from '../../domain/segments/types';
 import { ConflictError } from '../../errors';
 import { isDuplicateKey } from './mongoErrors';
@@ -13,7 +14,7 @@ interface Generation {
   generation: number;
 }
 
-export class SegmentRepo {
+export class SegmentRepo implements SegmentStore {
   private readonly segments: Collection<Segment>;
   private readonly generations: Collection<Generation>;
 
@@ -29,6 +30,14 @@ export class SegmentRepo {
 
   list(workspaceId: string): Promise<Segment[]> {
     return this.segments.find({ workspaceId }).sort({ priority: -1, name: 1 }).toArray();
+  }
+
+  /**
+   * Every workspace that has a dynamic segment: the one unscoped read, for start-up work across
+   * workspaces (membership's recheck repair), which then reads each workspace scoped.
+   */
+  async workspacesWithDynamic(): Promise<string[]> {
+    return (await this.segments.distinct('workspaceId', { type: 'dynamic' })).map(String);
   }
 
   get(workspaceId: string, id: string): Promise<Segment | null> {

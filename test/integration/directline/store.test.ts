@@ -21,8 +21,8 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 test('watermarks, tokens, refresh and purge', async () => {
-  const a = await store.create({ id: 'u-a', name: 'A' }, 'ws');
-  const b = await store.create({ id: 'u-b', name: 'B' }, 'ws');
+  const a = await store.create({ id: 'u-a', name: 'A' }, { workspaceId: 'ws', keyHash: 'k' });
+  const b = await store.create({ id: 'u-b', name: 'B' }, { workspaceId: 'ws', keyHash: 'k' });
   const ids = [];
   for (const text of ['one', 'two', 'three'])
     ids.push((await store.append(a.conversation._id, { type: 'message', text })).id);

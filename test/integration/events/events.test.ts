@@ -200,11 +200,16 @@ test('invalid items get per-item errors at their field; unknown contacts are inv
   });
 });
 
-test('recordConversation: direct, and idempotent with an activity id; contacts resolve by externalId/email', async () => {
+test('conversation events: one event is a batch of one, a replay counts once; contacts resolve by externalId/email', async () => {
   const { contact: c } = await h.contacts.upsert(WS, { externalId: 'bot-1', email: 'bot@x.io' });
-  await h.events.recordConversation(WS, c._id, new Date('2024-02-01T00:00:00Z'));
-  await h.events.recordConversation(WS, c._id, new Date('2024-03-01T00:00:00Z'), 'act-1');
-  await h.events.recordConversation(WS, c._id, new Date('2024-03-01T00:00:00Z'), 'act-1');
+  const turn = (eventId: string, at: string) => [{ eventId, type: 'conversation', contactId: c._id, at }];
+  expect(await h.events.ingest(WS, turn('act-0', '2024-02-01T00:00:00Z'))).toEqual([
+    { eventId: 'act-0', status: 'applied' },
+  ]);
+  await h.events.ingest(WS, turn('act-1', '2024-03-01T00:00:00Z'));
+  expect(await h.events.ingest(WS, turn('act-1', '2024-03-01T00:00:00Z'))).toEqual([
+    { eventId: 'act-1', status: 'duplicate' },
+  ]);
   await h.events.ingest(WS, [
     { eventId: h.eid(), type: 'conversation', externalId: 'bot-1', at: '2024-01-01T00:00:00Z' },
   ]);

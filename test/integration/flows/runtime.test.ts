@@ -43,16 +43,17 @@ test.each<[string, Record<string, unknown>, Step[], string[]]>([
     [['enter'], ['exit'], ['enter']],
     ['done', 'done'],
   ],
+  // The cooldown is scaled like every wait (FLOW_TIME_SCALE): 70 days are 2.8 s here.
   [
-    'cooldown 7d: again after 8 days',
-    { reentry: 'cooldown', cooldown: '7d' },
-    [['enter'], ['exit'], ['wait', 8 * DAY], ['enter']],
+    'cooldown 70d: again after 80 scaled days',
+    { reentry: 'cooldown', cooldown: '70d' },
+    [['enter'], ['exit'], ['wait', 80 * DAY], ['enter']],
     ['done', 'done'],
   ],
   [
-    'cooldown 7d: skipped after 3 days',
-    { reentry: 'cooldown', cooldown: '7d' },
-    [['enter'], ['exit'], ['wait', 3 * DAY], ['enter']],
+    'cooldown 70d: skipped after 30 scaled days',
+    { reentry: 'cooldown', cooldown: '70d' },
+    [['enter'], ['exit'], ['wait', 30 * DAY], ['enter']],
     ['done', 'skipped'],
   ],
   ['dwell: still in after the dwell → starts', { reentry: 'every', dwell: 12 }, [['enter']], ['done']],
@@ -73,14 +74,15 @@ test.each<[string, Record<string, unknown>, Step[], string[]]>([
   await h.bind('vip-onboarding', seg, {
     reentry:
       binding.reentry === 'cooldown'
-        ? { kind: 'cooldown', ms: 7 * DAY }
+        ? { kind: 'cooldown', ms: 70 * DAY }
         : { kind: binding.reentry as 'once' | 'every' },
     dwellMs: binding.dwell ? (binding.dwell as number) * DAY : 0, // 480 ms real: the moves below land within it
   });
   const id = `c-${seg._id}`;
   h.addContact(id);
   for (const [what, ms] of steps) {
-    if (what === 'wait') h.offsetMs += ms ?? 0;
+    // Flow time passes at the time scale, as it does in a scaled demo on the system clock.
+    if (what === 'wait') h.offsetMs += (ms ?? 0) * SCALE;
     else {
       await h.move(id, seg, what === 'enter' ? 'entered' : 'exited');
       await h.runtime.idle();

@@ -5,6 +5,7 @@
  */
 import pino from 'pino';
 import { createHandoff, type HandoffModule } from '../../../bot/handoff';
+import { HandoffRepo } from '../../../src/infra/repos/handoffs';
 import type { HandoffState } from '../../../src/domain/conversations/service';
 import { openTestDb, type TestDb } from '../../support/db';
 import { CHANNEL, FakeRoles, FakeSender, segment, User, WS } from './harness';
@@ -19,7 +20,7 @@ const alice = `${CHANNEL}:alice`;
 beforeAll(async () => {
   t = await openTestDb('handoff_blind');
   handoff = createHandoff({
-    db: t.db,
+    repo: new HandoffRepo(t.db),
     roles: new FakeRoles(['alice']),
     sender,
     timeoutMs: 60_000,

@@ -8,7 +8,9 @@ import type { Agenda } from 'agenda';
 import type { Db } from 'mongodb';
 import pino from 'pino';
 import { createHandoff, type HandoffModule } from '../../../bot/handoff';
-import type { ProactiveOutcome, ProactiveSender, Role, RoleStore, TurnInfo } from '../../../bot/contracts';
+import { HandoffRepo } from '../../../src/infra/repos/handoffs';
+import { MemoryRoleStore } from '../../support/memoryRoles';
+import type { ProactiveOutcome, ProactiveSender, Role, TurnInfo } from '../../../bot/contracts';
 import { ZERO_TRAITS, type Contact } from '../../../src/domain/contacts/types';
 import type { Segment } from '../../../src/domain/segments/types';
 
@@ -56,14 +58,14 @@ export class FakeSender implements ProactiveSender {
   }
 }
 
-export class FakeRoles implements RoleStore {
-  constructor(private readonly agents: string[]) {}
-  async rolesOf(_ws: string, _ch: string, userId: string): Promise<Role[]> {
-    return this.agents.includes(userId) ? ['agent'] : [];
-  }
-  async grant(): Promise<void> {}
-  async holders(_ws: string, role: Role) {
-    return role === 'agent' ? this.agents.map((userId) => ({ channelId: CHANNEL, userId })) : [];
+/**
+ * The in-memory RoleStore (test/support/memoryRoles.ts, held to MongoRoleStore's contract), with
+ * `agents` holding the agent role in WS on CHANNEL.
+ */
+export class FakeRoles extends MemoryRoleStore {
+  constructor(agents: string[] = []) {
+    super();
+    for (const userId of agents) this.add(WS, CHANNEL, userId, 'agent');
   }
 }
 
@@ -124,7 +126,7 @@ export function makeHandoff(
   opts: { agenda?: Agenda; timeoutMs?: number; clock?: () => Date; jobLockMs?: number } = {},
 ): HandoffModule {
   return createHandoff({
-    db,
+    repo: new HandoffRepo(db),
     roles,
     sender,
     timeoutMs: opts.timeoutMs ?? 60_000,

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { createCoreServices, type CoreServices } from '../../../src/api';
+import { createCoreServices, type CoreServices } from '../../../src/compose/core';
 import { flushStale } from '../../../src/infra/membership/flush';
 import { expectConverged } from '../../support/convergence';
 import { membershipFixture, WS, type Fixture } from '../../support/membershipFixture';

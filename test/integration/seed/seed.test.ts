@@ -1,6 +1,6 @@
 /**
- * The demo seed: the five segments and the list exist with members that match their rules, and a
- * second run creates and applies nothing.
+ * The demo seed: the five segments and the list exist with members that match their rules, the
+ * contacts' creation spreads over the demo's 90 days, and a second run creates and applies nothing.
  */
 import pino from 'pino';
 import { evaluateMembership } from '../../../src/domain/membership/evaluate';
@@ -32,6 +32,11 @@ test('seeding twice gives the same workspace; memberships agree with the rules',
   const ws = await new SegmentCatalog(new SegmentRepo(t.db)).get('demo');
   const contacts = await t.db.collection('contacts').find({ workspaceId: 'demo' }).toArray();
   expect(contacts).toHaveLength(150);
+  // Most of them joined during the demo's 90 days, spread over them (not all "today").
+  const daysAgo = contacts.map((c) => (Date.now() - (c.createdAt as Date).getTime()) / 86_400_000);
+  const recent = daysAgo.filter((d) => d <= 90);
+  expect(recent.length).toBeGreaterThan(contacts.length / 2);
+  expect(Math.max(...recent) - Math.min(...recent)).toBeGreaterThanOrEqual(80);
   for (const c of contacts) {
     const fresh = evaluateMembership(c, ws, new Date());
     expect([fresh.entered, fresh.exited]).toEqual([[], []]);

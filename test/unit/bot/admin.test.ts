@@ -45,7 +45,11 @@ function setup(roles: TurnInfo['roles']) {
       catalog: {},
       clock: () => new Date(),
     },
-    contacts: { findById: async () => null, findByEmail: async () => null },
+    contacts: {
+      findById: async () => null,
+      findByEmail: async () => null,
+      findByExternalId: async () => null,
+    },
   } as unknown as AdminServices;
   const commands = new AdminCommands(services);
   const run = jest.spyOn(commands, 'run');

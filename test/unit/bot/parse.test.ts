@@ -1,6 +1,12 @@
 /** Admin command parsing: every form and every mistake is a row. */
 import { ALL_USAGE, parseCommand, USAGE, type AdminCommand } from '../../../bot/admin/parse';
 
+const SEGMENT_USAGES = Object.entries(USAGE)
+  .filter(([k]) => k.startsWith('segment.'))
+  .map(([, u]) => u)
+  .join('\n');
+const LIST_USAGES = [USAGE['list.create'], USAGE['list.add'], USAGE['list.remove']].join('\n');
+
 const VIP_RULE = 'lifetimeValue > 5000 OR tag = "VIP"';
 
 const good: [string, AdminCommand][] = [
@@ -54,9 +60,11 @@ test.each(good)('%j parses', (text, command) => {
 const bad: [string, RegExp, string][] = [
   ['/frobnicate', /^Unknown command "\/frobnicate"/, ALL_USAGE],
   ['/', /^Unknown command "\/"/, ALL_USAGE],
-  ['/segment', /^Unknown segment command ""/, ALL_USAGE],
-  ['/segment rename "A" "B"', /^Unknown segment command "rename"/, ALL_USAGE],
-  ['/list drop "A"', /^Unknown list command "drop"/, ALL_USAGE],
+  ['/segment', /^Which segment command\?/, SEGMENT_USAGES],
+  ['/segment rename "A" "B"', /^Unknown segment command "rename"/, SEGMENT_USAGES],
+  ['/list', /^Which list command\?/, LIST_USAGES],
+  ['/list drop "A"', /^Unknown list command "drop"/, LIST_USAGES],
+  ['/segments VIP', /^\/segments takes nothing after it/, `Usage: ${USAGE.segments}`],
   ['/segment show', /Which segment/, `Usage: ${USAGE['segment.show']}`],
   ['/segment create', /name in double quotes/, `Usage: ${USAGE['segment.create']}`],
   ['/segment create "VIP"', /after "where"/, `Usage: ${USAGE['segment.create']}`],

@@ -1,5 +1,5 @@
 /** Issue 13 fix 7: matching survives format characters and full-width letters; opt-out is generous. */
-import { canonicalText, normalise, optOutIntent } from '../../../bot/text';
+import { canonicalText, commandText, normalise, optOutIntent } from '../../../bot/text';
 
 test.each([
   ['\u200bhello\u200b', 'hello'],
@@ -13,6 +13,13 @@ test.each([
 
 test('canonicalText keeps punctuation inside and folds full-width slashes', () => {
   expect(canonicalText('\ufeff／ｓｅｇｍｅｎｔｓ')).toBe('/segments');
+});
+
+test('commandText folds typographic double quotes (phone keyboards) and keeps apostrophes', () => {
+  expect(commandText('\u200b/segment show \u201cVIP Customers\u201d')).toBe('/segment show "VIP Customers"');
+  expect(commandText('/campaign create \u201eA\u201c to "B" say "It\u2019s here"')).toBe(
+    '/campaign create "A" to "B" say "It\u2019s here"',
+  );
 });
 
 test.each([

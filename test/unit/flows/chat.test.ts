@@ -47,7 +47,11 @@ const admin = {
 } as unknown as FlowAdmin;
 const handler = createFlowCommandHandler({
   admin: () => admin,
-  contacts: { findById: async () => contact(), findByEmail: async () => null },
+  contacts: {
+    findById: async () => contact(),
+    findByEmail: async () => null,
+    findByExternalId: async () => null,
+  },
 });
 
 beforeEach(() => calls.splice(0));

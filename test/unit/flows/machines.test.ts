@@ -25,6 +25,18 @@ test('welcome: three messages, one a day, then done', () => {
   expect(sim.done).toBe(true);
 });
 
+test("welcome when the bot's greeting was the welcome (BOT_WELCOME=greeting): the tip a day later, then the last", () => {
+  const sim = new FlowSimulator(machine('welcome'), T0, facts(['New This Week']), 1, true);
+  expect(sim.effects).toEqual([]);
+  expect(sim.state).toBe('greeted');
+  sim.advance(5 * DAY);
+  expect(sim.effects.map((e) => [iso(e.at), (e.params as { template: string }).template])).toEqual([
+    [iso(T0 + DAY), 'welcome-2'],
+    [iso(T0 + 2 * DAY), 'welcome-3'],
+  ]);
+  expect(sim.done).toBe(true);
+});
+
 test('a time scale shrinks every wait alike', () => {
   const sim = new FlowSimulator(machine('welcome'), T0, facts(), 0.001);
   sim.advance(2 * DAY * 0.001);

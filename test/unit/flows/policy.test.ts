@@ -37,6 +37,16 @@ test.each<[string, ReentryPolicy, PriorInstances, boolean, RegExp | null]>([
   if (!d.start && reason) expect(d.reason).toMatch(reason);
 });
 
+// FLOW_TIME_SCALE shrinks the cooldown like every wait: at 1 day → 1 s, 7 days are 7 s.
+test.each<[string, PriorInstances, boolean]>([
+  ['scaled cooldown: 6 scaled days ago', ranAgo(6000), false],
+  ['scaled cooldown: 8 scaled days ago', ranAgo(8000), true],
+])('%s → %s', (_, prior, start) => {
+  const d = mayStart(week, prior, NOW, 1000 / DAY);
+  expect(d.start).toBe(start);
+  if (!d.start) expect(d.reason).toMatch(/less than 7d \(7s at time scale .*\) ago/);
+});
+
 test.each([
   ['10m', 600_000],
   ['7d', 7 * DAY],

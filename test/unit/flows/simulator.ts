@@ -23,9 +23,10 @@ export class FlowSimulator {
     start: number,
     private readonly facts: (now: number) => Omit<FlowFacts, 'now'>,
     timeScale = 1,
+    botGreets = false,
   ) {
     this.now = start;
-    const [s, actions] = initialTransition(machine, { timeScale, facts: this.factsAt() });
+    const [s, actions] = initialTransition(machine, { timeScale, facts: this.factsAt(), botGreets });
     this.snap = s;
     this.apply(actions);
   }

@@ -59,6 +59,24 @@ test.each([
     ago(9000).toISOString(),
     ['sweeper 9000 ms behind'],
   ],
+  [
+    'the audit finds two contacts whose stored membership disagrees with the rule',
+    { disagreeing: 2 },
+    'stale',
+    now.toISOString(),
+    ['2 contacts disagree with the rule'],
+  ],
+  ['the audit finds none', { disagreeing: 0 }, 'fresh', now.toISOString(), undefined],
+  [
+    'a rebuild running with disagreements: stale (members mix two rules)',
+    {
+      disagreeing: 1,
+      rebuild: { done: false, requestedAt: ago(1000), leaseUntil: new Date(now.getTime() + 20_000) },
+    },
+    'stale',
+    null,
+    ['1 contact disagrees with the rule'],
+  ],
 ])('%s', (_name, over, state, exactAsOf, reasons) => {
   const f = freshness({ ...base, ...over });
   expect(f.state).toBe(state);
