@@ -29,7 +29,8 @@ export function registerAdminRoutes(server: Server, workspaces: WorkspaceService
   });
   server.post(`${A}/:id/keys`, async (req: Request, res: Response) => {
     requireBootstrap(req);
-    const body = parseOrThrow(keyCreateSchema, req.body ?? {});
+    // No body is no name; a body of `null` (or anything but an object) is refused.
+    const body = parseOrThrow(keyCreateSchema, req.body === undefined ? {} : req.body);
     res.send(201, await workspaces.addKey(param(req, 'id'), body.name));
   });
   server.get(`${A}/:id/keys`, async (req: Request, res: Response) => {

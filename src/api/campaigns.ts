@@ -13,6 +13,7 @@ import type { CampaignService } from '../domain/campaigns/service';
 import { sampleContact } from '../domain/campaigns/template';
 import type { Contact } from '../domain/contacts/types';
 import { DELIVERY_STATUSES, type Campaign } from '../domain/campaigns/types';
+import { wholeNumberParam } from '../domain/wire';
 import { ValidationError } from '../errors';
 import type { DeliveryRepo } from '../infra/campaigns/deliveries';
 import { RESEND_MAX, type ResendResult } from '../infra/campaigns/resend';
@@ -53,15 +54,18 @@ const param = (req: Request, name: string): string => {
   return typeof v === 'string' ? v : '';
 };
 
-const pageQuery = z.strictObject({
-  status: z.enum(DELIVERY_STATUSES as [string, ...string[]]).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+export const deliveriesQuery = z.strictObject({
+  status: z
+    .enum(DELIVERY_STATUSES as [string, ...string[]])
+    .optional()
+    .describe('pending, sending, sent, failed, skipped or unknown (`sendingAt`: when its send started)'),
+  limit: wholeNumberParam(1, 500, 'a whole number from 1 to 500').optional(),
   cursor: z.string().min(1).max(300).optional(),
 });
 
 function parsePage(req: Request) {
-  const r = pageQuery.safeParse(req.query ?? {});
-  if (r.success) return r.data;
+  const r = deliveriesQuery.safeParse(req.query ?? {});
+  if (r.success) return { ...r.data, limit: r.data.limit ?? 50 };
   const issue = r.error.issues[0];
   const field = issue?.path.join('.') ?? '';
   const hint =

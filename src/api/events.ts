@@ -5,6 +5,7 @@
 import type { Request, Response, Server } from 'restify';
 import type { EventService } from '../domain/events/service';
 import { API_PREFIX, workspaceOf } from './auth';
+import { batchOf } from './batch';
 
 export interface EventRouteDeps {
   events: EventService;
@@ -14,11 +15,7 @@ export interface EventRouteDeps {
 
 export function registerEventRoutes(server: Server, deps: EventRouteDeps): void {
   server.post(`${API_PREFIX}/events`, async (req: Request, res: Response) => {
-    const body: unknown = req.body;
-    const items =
-      typeof body === 'object' && body !== null && !Array.isArray(body)
-        ? (body as { events?: unknown }).events
-        : body;
+    const items = batchOf(req.body, 'events');
     const results = await deps.events.ingest(workspaceOf(req), items, deps.draining);
     const count = (s: string) => results.filter((r) => r.status === s).length;
     res.send(200, {

@@ -6,6 +6,7 @@
  */
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
+import { FLOWS } from '../../flows';
 import { parseDuration } from '../../flows/policy';
 import { parseOrThrow } from '../domain/contacts/parse';
 import { ValidationError } from '../errors';
@@ -19,16 +20,33 @@ export interface FlowRouteDeps {
   admin: FlowAdmin;
 }
 
-const duration = z
-  .string()
-  .max(20)
-  .refine((s) => parseDuration(s) !== undefined, {
-    error: 'a duration such as 30s, 10m, 2h or 7d (at most 365d)',
-  });
+/**
+ * 30s, 10m, 2h or 7d, from 1 second to 365 days, as one regex (what parseDuration accepts,
+ * without blanks or capitals), so the OpenAPI document says exactly what is accepted.
+ */
+const DURATION = new RegExp(
+  '^(?:[1-9][0-9]{0,5}s' +
+    '|(?:[1-9][0-9]{0,4}|[1-4][0-9]{5}|5[01][0-9]{4}|52[0-4][0-9]{3}|525[0-5][0-9]{2}|525600)m' +
+    '|(?:[1-9][0-9]{0,2}|[1-7][0-9]{3}|8[0-6][0-9]{2}|87[0-5][0-9]|8760)h' +
+    '|(?:[1-9][0-9]?|[12][0-9]{2}|3[0-5][0-9]|36[0-5])d)$',
+);
+const duration = z.string().regex(DURATION, {
+  error: 'a duration such as 30s, 10m, 2h or 7d (at most 365d)',
+});
 
-const bindingBody = z
+/** A flow's id or name, in any case: what findFlow accepts, as a pattern for the document. */
+const caseless = (s: string) =>
+  [...s]
+    .map((c) => (c.toLowerCase() !== c.toUpperCase() ? `[${c.toLowerCase()}${c.toUpperCase()}]` : `[${c}]`))
+    .join('');
+const FLOW_PATTERN = `^(?:${FLOWS.flatMap((f) => [f.id, f.name])
+  .map(caseless)
+  .join('|')})$`;
+
+export const bindingBody = z
   .object({
-    flow: z.string().min(1).max(100),
+    // Checked by findFlow (UNKNOWN_FLOW); the document lists what it accepts.
+    flow: z.string().min(1).max(100).meta({ pattern: FLOW_PATTERN }),
     segment: z.string().min(1).max(200),
     on: z.enum(['entered', 'exited']).default('entered'),
     reentry: z.enum(['once', 'every', 'cooldown']).default('once'),
@@ -36,9 +54,15 @@ const bindingBody = z
     dwell: duration.optional(),
     stopOnExit: z.boolean().default(false),
   })
-  .strict();
+  .strict()
+  .meta({
+    // A cooldown duration with reentry "cooldown", and only then.
+    if: { properties: { reentry: { const: 'cooldown' } }, required: ['reentry'] },
+    then: { required: ['cooldown'] },
+    else: { not: { required: ['cooldown'] } },
+  });
 
-const enabledBody = z.object({ enabled: z.boolean() }).strict();
+export const enabledBody = z.object({ enabled: z.boolean() }).strict();
 
 /** The zod-checked body as the admin service's input (cooldown needs its duration). */
 export function toNewBinding(raw: unknown): NewBinding {
@@ -62,10 +86,11 @@ const param = (req: Request, name: string): string => {
   const v = (req.params as Record<string, unknown>)[name];
   return typeof v === 'string' ? v : '';
 };
-const query = (req: Request, name: string): string | undefined => {
-  const v = (req.query as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined;
-};
+/** `GET /flows/instances`: by contact, by flow, or both (at least one: the document says so in words). */
+export const instancesQuery = z.object({
+  contactId: z.string().min(1).max(200).optional(),
+  flowId: z.string().min(1).max(200).optional(),
+});
 
 export function registerFlowRoutes(server: Server, deps: FlowRouteDeps): void {
   const { admin } = deps;
@@ -86,7 +111,7 @@ export function registerFlowRoutes(server: Server, deps: FlowRouteDeps): void {
     res.send(200, await admin.setEnabled(workspaceOf(req), param(req, 'id'), enabled));
   });
   server.get(`${base}/instances`, async (req: Request, res: Response) => {
-    const by = { contactId: query(req, 'contactId'), flowId: query(req, 'flowId') };
+    const by = parseOrThrow(instancesQuery, req.query ?? {});
     res.send(200, { items: await admin.instances(workspaceOf(req), by) });
   });
   server.get(`${base}/instances/:id`, async (req: Request, res: Response) => {

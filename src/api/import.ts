@@ -7,6 +7,8 @@ import type { Request, Response, Server } from 'restify';
 import type { ImportResult, ImportService } from '../domain/contacts/import';
 import { ValidationError } from '../errors';
 import { API_PREFIX, workspaceOf } from './auth';
+import { batchOf } from './batch';
+import { onlyPost } from './methods';
 
 export const IMPORT_PATH = `${API_PREFIX}/contacts/import`;
 /** 10,000 contacts of about 1.5 KB each; every other route keeps the 1 MiB limit. */
@@ -17,6 +19,7 @@ export function registerImportRoute(server: Server, deps: { importer: ImportServ
     const results = await deps.importer.import(workspaceOf(req), itemsOf(req));
     res.send(200, { results, summary: summaryOf(results) });
   });
+  onlyPost(server, IMPORT_PATH);
 }
 
 export function summaryOf(results: ImportResult[]): Record<ImportResult['status'], number> {
@@ -41,9 +44,7 @@ function itemsOf(req: Request): unknown {
       {},
       'UNSUPPORTED_TYPE',
     );
-  if (typeof body === 'object' && body !== null && !Array.isArray(body))
-    return (body as { contacts?: unknown }).contacts;
-  return body;
+  return batchOf(body, 'contacts');
 }
 
 /** One JSON value per non-empty line; a bad line is reported with its line number. */

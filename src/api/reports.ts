@@ -7,20 +7,32 @@
 import type { Request, Response, Server } from 'restify';
 import { z } from 'zod';
 import { COMPARE_METRICS, type CompareMetric } from '../domain/reports/types';
+import { wholeNumberParam } from '../domain/wire';
 import { ValidationError } from '../errors';
 import type { Reports } from '../infra/reports';
 import { API_PREFIX, workspaceOf } from './auth';
 
 const MAX_COMPARED = 50;
 
-const daysSchema = z.coerce.number().int().min(1).max(365);
-const idsSchema = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()))
-  .pipe(z.array(z.string().min(1).max(100)).min(1).max(MAX_COMPARED));
+const DAYS_ERROR = 'days is a whole number from 1 to 365';
+const IDS_ERROR = `segments is a comma-separated list of 1 to ${MAX_COMPARED} segment ids`;
+const MAX_AGE_ERROR = 'maxAge is a whole number of seconds from 0 to 86400';
+const METRIC_ERROR = `metric is one of ${COMPARE_METRICS.join(', ')}`;
+
+export const daysSchema = wholeNumberParam(1, 365, DAYS_ERROR);
+/** Segment ids as this API writes them; one regex, so the OpenAPI document says it exactly. */
+const ID = '[A-Za-z0-9_-]{1,100}';
+export const idsSchema = z
+  .string({ error: IDS_ERROR })
+  .regex(new RegExp(`^${ID}(?:,${ID}){0,${MAX_COMPARED - 1}}$`), IDS_ERROR)
+  .transform((s) => s.split(','))
+  .describe('comma-separated segment ids');
 
 /** `maxAge` (seconds) of the comparison's precomputed member figures; 0 asks for exact ones. */
-export const maxAgeSchema = z.coerce.number().int().min(0).max(86_400);
+export const maxAgeSchema = wholeNumberParam(0, 86_400, MAX_AGE_ERROR);
+export const metricSchema = z.enum(COMPARE_METRICS as unknown as [CompareMetric, ...CompareMetric[]], {
+  error: METRIC_ERROR,
+});
 
 function query(req: Request): Record<string, unknown> {
   return (req.query ?? {}) as Record<string, unknown>;
@@ -30,16 +42,13 @@ function days(req: Request, fallback: number): number {
   const raw = query(req).days;
   if (raw === undefined) return fallback;
   const r = daysSchema.safeParse(raw);
-  if (!r.success) throw new ValidationError('days is a whole number from 1 to 365', { field: 'days' });
+  if (!r.success) throw new ValidationError(DAYS_ERROR, { field: 'days' });
   return r.data;
 }
 
 function segmentIds(req: Request): string[] {
   const r = idsSchema.safeParse(query(req).segments);
-  if (!r.success)
-    throw new ValidationError(`segments is a comma-separated list of 1 to ${MAX_COMPARED} segment ids`, {
-      field: 'segments',
-    });
+  if (!r.success) throw new ValidationError(IDS_ERROR, { field: 'segments' });
   const ids = [...new Set(r.data)];
   return ids;
 }
@@ -48,16 +57,14 @@ function maxAge(req: Request): number | undefined {
   const raw = query(req).maxAge;
   if (raw === undefined) return undefined;
   const r = maxAgeSchema.safeParse(raw);
-  if (!r.success)
-    throw new ValidationError('maxAge is a whole number of seconds from 0 to 86400', { field: 'maxAge' });
+  if (!r.success) throw new ValidationError(MAX_AGE_ERROR, { field: 'maxAge' });
   return r.data * 1000;
 }
 
 function metric(req: Request): CompareMetric {
-  const raw = query(req).metric ?? 'members';
-  if (typeof raw !== 'string' || !(COMPARE_METRICS as readonly string[]).includes(raw))
-    throw new ValidationError(`metric is one of ${COMPARE_METRICS.join(', ')}`, { field: 'metric' });
-  return raw as CompareMetric;
+  const r = metricSchema.safeParse(query(req).metric ?? 'members');
+  if (!r.success) throw new ValidationError(METRIC_ERROR, { field: 'metric' });
+  return r.data;
 }
 
 const param = (req: Request, name: string): string => {

@@ -4,14 +4,23 @@
  * OpenAPI document shows. Messages and `details.field` are the API's stable answers.
  */
 import { z } from 'zod';
+import { codePoints, wholeNumberParam } from '../domain/wire';
 import { ValidationError } from '../errors';
 
-const NAME = /^[^\u0000-\u001f"]{1,100}$/;
+/**
+ * The name as sent: blanks around it are dropped (the service checks the rest), and at least one
+ * character that is neither a blank nor a control character or double quote.
+ */
+const NAME = /^[ \t\n\r]*[^\u0000-\u001f" ](?:[^\u0000-\u001f"]*[^\u0000-\u001f" ])?[ \t\n\r]*$/u;
 const nameError = 'A segment name is 1–100 characters without double quotes or control characters';
 const ruleError = 'rule is the rule as text or as a rule object (AST)';
 const limitError = 'limit is a whole number from 1 to 500';
 
-const name = z.string({ error: nameError }).regex(NAME, nameError);
+const name = z
+  .string({ error: nameError })
+  .refine((n) => codePoints(n) <= 100, nameError)
+  .regex(NAME, nameError)
+  .meta({ maxLength: 100 });
 // Text is parsed (RULE_SYNTAX with line/column), an object validated (RULE_INVALID with paths).
 const rule = z.union([z.string(), z.record(z.string(), z.unknown())], { error: ruleError }).meta({
   description: 'Rule text (see docs/rules.md) or its AST',
@@ -32,19 +41,33 @@ const description = z
   .max(1000, 'description is text of at most 1000 characters');
 const objectError = { error: 'The body must be a JSON object' };
 
-export const segmentCreateSchema = z.object(
-  {
-    name,
-    type: z
-      .enum(['dynamic', 'static'], { error: 'type is "dynamic" (with a rule) or "static" (a list)' })
-      .optional(),
-    rule: rule.optional(),
-    priority: priority.optional(),
-    routing: routing.optional(),
-    description: description.optional(),
-  },
-  objectError,
-);
+export const segmentCreateSchema = z
+  .object(
+    {
+      name,
+      type: z
+        .enum(['dynamic', 'static'], { error: 'type is "dynamic" (with a rule) or "static" (a list)' })
+        .optional(),
+      rule: rule.optional(),
+      priority: priority.optional(),
+      routing: routing.optional(),
+      description: description.optional(),
+    },
+    objectError,
+  )
+  .meta({
+    // A dynamic segment has a rule, a static list none; without a type, the rule decides it.
+    allOf: [
+      {
+        if: { properties: { type: { const: 'static' } }, required: ['type'] },
+        then: { not: { required: ['rule'] } },
+      },
+      {
+        if: { properties: { type: { const: 'dynamic' } }, required: ['type'] },
+        then: { required: ['rule'] },
+      },
+    ],
+  });
 
 export const segmentPatchSchema = z.object(
   {
@@ -72,11 +95,7 @@ export const addMembersSchema = z.object(
   objectError,
 );
 
-const limit = z
-  .string({ error: limitError })
-  .regex(/^\d{1,4}$/, limitError)
-  .transform(Number)
-  .pipe(z.number().min(1, limitError).max(500, limitError));
+const limit = wholeNumberParam(1, 500, limitError);
 
 export const membersQuerySchema = z.object({
   cursor: z.string().max(200).optional(),

@@ -3,6 +3,7 @@
  * explain and the transitions feed. Handlers translate HTTP; rules are validated by the rule
  * engine (a text rule's error carries line and column), the rest by the services.
  */
+import { onlyPost } from './methods';
 import type { Request, Response, Server } from 'restify';
 import { explainRule, formatRule } from '../rules';
 import { NotFoundError, ValidationError } from '../errors';
@@ -60,6 +61,7 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
     res.send(200, { items });
   });
 
+  onlyPost(server, `${base}/preview`);
   server.post(`${base}/preview`, async (req: Request, res: Response) => {
     const b = parseRequest(previewSchema, req.body);
     const editOf =
@@ -86,7 +88,11 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
     res.send(
       200,
       view(
-        await segments.update(workspaceOf(req), param(req, 'id'), parseRequest(segmentPatchSchema, req.body)),
+        await segments.update(
+          workspaceOf(req),
+          param(req, 'id'),
+          parseRequest(segmentPatchSchema, bodyOf(req)),
+        ),
       ),
     );
   });
@@ -191,6 +197,13 @@ export function registerSegmentRoutes(server: Server, deps: SegmentRouteDeps): v
       await m.queries.transitions(workspaceOf(req), Number(q.cursor ?? 0), q.limit ?? 50, filter),
     );
   });
+}
+
+/** The body, which must be there: parseRequest reads a missing one as `{}` (right for a query). */
+function bodyOf(req: Request): unknown {
+  if (req.body === undefined || req.body === null)
+    throw new ValidationError('The body must be a JSON object', { field: '' });
+  return req.body;
 }
 
 const errorBody = (err: NotFoundError) => ({ code: err.code, message: err.message });

@@ -4,7 +4,7 @@
  */
 import type { Next, Request, Response, Server } from 'restify';
 import { API_PREFIX } from '../auth';
-import { API_OPERATIONS } from './operations';
+import { API_OPERATIONS, COMPONENT_SCHEMAS } from './operations';
 import { buildOpenApi, type ApiOperation } from './registry';
 
 export const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
@@ -12,7 +12,7 @@ export { op, type ApiOperation } from './registry';
 
 /** The document the server serves (docs/api.md is written from it too). */
 export function apiDocument(version: string, extra: readonly ApiOperation[] = []) {
-  return buildOpenApi([...API_OPERATIONS, ...extra], version);
+  return buildOpenApi([...API_OPERATIONS, ...extra], version, COMPONENT_SCHEMAS);
 }
 
 /** `extra`: operations of capabilities wired elsewhere (campaigns, flows, reports). */

@@ -5,13 +5,22 @@
  */
 import { z } from 'zod';
 import { campaignInputSchema, templatePreviewSchema } from '../../domain/campaigns/input';
-import { resendSchema } from '../campaigns';
-import { maxAgeSchema } from '../reports';
+import { MAX_IMPORT } from '../../domain/contacts/import';
+import { deliveriesQuery, resendSchema } from '../campaigns';
+import { bindingBody, enabledBody, instancesQuery } from '../flows';
+import { daysSchema, idsSchema, maxAgeSchema, metricSchema } from '../reports';
 import { op, type ApiOperation } from './registry';
 
 const any = z.looseObject({});
 const page = z.looseObject({ items: z.array(any) });
 const svg = 'image/svg+xml';
+const maxAge = maxAgeSchema
+  .optional()
+  .describe('seconds the precomputed member figures may be old (default 900; 0 = exact)');
+const importItems = z
+  .array(z.unknown().meta({ description: 'A contact, as for POST /contacts; anything else is `invalid`' }))
+  .min(1)
+  .max(MAX_IMPORT);
 
 const CAMPAIGNS: ApiOperation[] = [
   op('post', '/campaigns', 'Create a campaign (audience, template, schedule, rate)', 'Campaigns', {
@@ -51,14 +60,7 @@ const CAMPAIGNS: ApiOperation[] = [
     ),
   ),
   op('get', '/campaigns/{id}/deliveries', 'Deliveries, paged, by status', 'Campaigns', {
-    query: z.strictObject({
-      status: z
-        .string()
-        .optional()
-        .describe('pending, sending, sent, failed, skipped or unknown (`sendingAt`: when its send started)'),
-      limit: z.coerce.number().int().min(1).max(500).optional(),
-      cursor: z.string().optional(),
-    }),
+    query: deliveriesQuery,
     ok: [200, any],
   }),
   op(
@@ -91,12 +93,19 @@ const FLOWS: ApiOperation[] = [
   op('get', '/flows', 'The workflows', 'Flows', { ok: [200, any] }),
   op('get', '/flows/bindings', 'Which transitions start and stop which flow', 'Flows', { ok: [200, any] }),
   op('post', '/flows/bindings', 'Bind a flow to a segment entry or exit', 'Flows', {
-    body: any,
+    body: bindingBody,
     ok: [201, any],
-    errors: [409],
+    errors: [404, 409],
   }),
-  op('patch', '/flows/bindings/{id}', 'Enable or disable a binding', 'Flows', { body: any, ok: [200, any] }),
-  op('get', '/flows/instances', "A contact's or a flow's instances", 'Flows', { ok: [200, any] }),
+  op('patch', '/flows/bindings/{id}', 'Enable or disable a binding', 'Flows', {
+    body: enabledBody,
+    ok: [200, any],
+  }),
+  op('get', '/flows/instances', "A contact's or a flow's instances", 'Flows', {
+    description: 'Give contactId, flowId or both (without either: 400).',
+    query: instancesQuery,
+    ok: [200, any],
+  }),
   op('get', '/flows/instances/{id}', 'One instance with its history', 'Flows', { ok: [200, any] }),
   op('post', '/flows/instances/{id}/cancel', 'Cancel an instance', 'Flows', {
     ok: [200, any],
@@ -105,24 +114,28 @@ const FLOWS: ApiOperation[] = [
 ];
 
 const REPORTS: ApiOperation[] = [
-  op('get', '/reports/segments', 'Every segment: size, history, freshness', 'Reports', { ok: [200, any] }),
-  op('get', '/reports/segments/{id}', "A segment's daily history", 'Reports', { ok: [200, any] }),
+  op('get', '/reports/segments', 'Every segment: size, history, freshness', 'Reports', {
+    query: z.object({ days: daysSchema.optional() }),
+    ok: [200, any],
+  }),
+  op('get', '/reports/segments/{id}', "A segment's daily history", 'Reports', {
+    query: z.object({ days: daysSchema.optional() }),
+    ok: [200, any],
+  }),
   op('get', '/reports/segments/{id}/chart.svg', "A segment's history as a chart", 'Reports', {
+    query: z.object({ days: daysSchema.optional() }),
     ok: [200],
     contentType: svg,
   }),
   op('get', '/reports/compare', 'Metrics compared across segments', 'Reports', {
-    query: z.strictObject({
-      segments: z.string().describe('comma-separated segment ids'),
-      maxAge: maxAgeSchema
-        .optional()
-        .describe('seconds the precomputed member figures may be old (default 900; 0 = exact)'),
-    }),
+    query: z.object({ segments: idsSchema, maxAge }),
     ok: [200, any],
     errors: [404],
   }),
   op('get', '/reports/compare/chart.svg', 'A metric compared across segments, as a chart', 'Reports', {
+    query: z.object({ segments: idsSchema, metric: metricSchema.optional(), maxAge }),
     ok: [200],
+    errors: [404],
     contentType: svg,
   }),
 ];
@@ -134,7 +147,10 @@ const IMPORT: ApiOperation[] = [
     'Up to 10,000 contacts (JSON array or NDJSON); a result per item',
     'Contacts',
     {
-      body: z.array(any),
+      description:
+        'Each item is checked on its own and answered in its result (`invalid` with the reason, or ' +
+        '`created` / `updated`); only the batch itself is refused whole. NDJSON: Content-Type application/x-ndjson.',
+      body: z.union([importItems, z.strictObject({ contacts: importItems })]),
       ok: [200, any],
     },
   ),

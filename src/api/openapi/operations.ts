@@ -20,11 +20,19 @@ import {
   transitionsQuerySchema,
 } from '../segmentSchemas';
 import { keyCreateSchema, workspaceCreateSchema } from '../admin';
+import { customKeySchema } from '../../domain/contacts/custom';
 import { MORE_OPERATIONS } from './moreOperations';
 import { op, type ApiOperation } from './registry';
 import * as r from './responses';
 
-const events = z.array(eventEnvelopeSchema).min(1).max(1000);
+/**
+ * Each item is checked on its own (an `Event`, components/schemas/Event) and answered in its
+ * result: one that is not an event is `invalid`, the others are applied. So the document lets an
+ * item be any JSON value; only the batch itself (1 to 1,000 items) is refused whole.
+ */
+const eventItem = z.unknown().meta({ description: 'An Event; anything else is answered `invalid`' });
+const events = z.array(eventItem).min(1).max(1000);
+export const COMPONENT_SCHEMAS = { Event: eventEnvelopeSchema };
 
 const workspace = z.looseObject({ _id: z.string(), name: z.string(), createdAt: z.string() });
 const createdKey = z.looseObject({
@@ -48,6 +56,7 @@ const ADMIN: ApiOperation[] = [
   }),
   op('post', '/admin/workspaces/{id}/keys', 'A new key for the workspace, returned once', 'Admin', {
     body: keyCreateSchema,
+    bodyOptional: true,
     ok: [201, createdKey],
     errors: [403],
   }),
@@ -72,6 +81,7 @@ export const API_OPERATIONS: ApiOperation[] = [
     {
       body: contactInputSchema,
       ok: [201, r.contact],
+      alsoOk: [200, r.contact],
       errors: [409],
     },
   ),
@@ -91,10 +101,14 @@ export const API_OPERATIONS: ApiOperation[] = [
     ok: [200, r.contact],
   }),
   op('put', '/contacts/{id}/custom/{key}', 'Set a custom field', 'Contacts', {
+    params: { key: customKeySchema },
     body: customPutSchema,
     ok: [200, r.contact],
   }),
-  op('delete', '/contacts/{id}/custom/{key}', 'Remove a custom field', 'Contacts', { ok: [200, r.contact] }),
+  op('delete', '/contacts/{id}/custom/{key}', 'Remove a custom field', 'Contacts', {
+    params: { key: customKeySchema },
+    ok: [200, r.contact],
+  }),
   op(
     'get',
     '/contacts/{id}/segments',
@@ -108,6 +122,9 @@ export const API_OPERATIONS: ApiOperation[] = [
     ok: [200, r.explanation],
   }),
   op('post', '/events', '1 to 1,000 events (an array, or {events: [...]}); a result per item', 'Events', {
+    description:
+      'Each item is checked as an `Event` (see components) and answered in its own result: an item ' +
+      'that is not one is `invalid`, the others are applied in order. Only the batch itself is refused whole.',
     body: z.union([events, z.strictObject({ events })]),
     ok: [200, r.eventResults],
   }),

@@ -16,9 +16,17 @@ export interface ApiOperation {
   summary: string;
   tag: string;
   query?: z.ZodObject;
+  /** Path parameters that accept less than any non-empty text, by name. */
+  params?: Record<string, z.ZodType>;
   body?: z.ZodType;
+  /** The route also takes no body at all (every field optional): the request body is optional. */
+  bodyOptional?: boolean;
+  /** What the operation does beyond its summary: rules the schemas cannot say. */
+  description?: string;
   /** The success status and its body (none for 204). */
   ok: [status: number, schema?: z.ZodType];
+  /** Another success status with its body (an upsert that found the record: 200 beside 201). */
+  alsoOk?: [status: number, schema?: z.ZodType];
   /** Error statuses beyond the usual ones (400, 401, 404 with a path id, 413 and 415 with a body). */
   errors?: number[];
   /** A response that is not JSON (e.g. `image/svg+xml`). */
@@ -63,6 +71,7 @@ const ERROR_TEXT: Record<number, string> = {
 /** The statuses an operation may answer with, and the schema of each. */
 export function responsesOf(o: ApiOperation): Map<number, z.ZodType | undefined> {
   const out = new Map<number, z.ZodType | undefined>([[o.ok[0], o.ok[1]]]);
+  if (o.alsoOk) out.set(o.alsoOk[0], o.alsoOk[1]);
   const errors = new Set([400, 401, 503, ...(o.errors ?? [])]);
   if (o.path.includes('{')) errors.add(404);
   if (o.body) [413, 415].forEach((s) => errors.add(s));
@@ -72,12 +81,15 @@ export function responsesOf(o: ApiOperation): Map<number, z.ZodType | undefined>
 
 function operation(o: ApiOperation) {
   const params = [
-    ...[...o.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
-      name: m[1],
-      in: 'path',
-      required: true,
-      schema: { type: 'string', minLength: 1 },
-    })),
+    ...[...o.path.matchAll(/\{(\w+)\}/g)].map((m) => {
+      const own = m[1] === undefined ? undefined : o.params?.[m[1]];
+      return {
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: own ? json(own, 'input') : { type: 'string', minLength: 1 },
+      };
+    }),
     ...Object.entries(o.query?.shape ?? {}).map(([name, s]) => ({
       name,
       in: 'query',
@@ -104,12 +116,16 @@ function operation(o: ApiOperation) {
   );
   return {
     summary: o.summary,
+    ...(o.description ? { description: o.description } : {}),
     tags: [o.tag],
     operationId: `${o.method}${o.path.replace(/\{(\w+)\}/g, 'By-$1').replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string = '') => c.toUpperCase())}`,
     ...(params.length ? { parameters: params } : {}),
     ...(o.body
       ? {
-          requestBody: { required: true, content: { 'application/json': { schema: json(o.body, 'input') } } },
+          requestBody: {
+            required: !o.bodyOptional,
+            content: { 'application/json': { schema: json(o.body, 'input') } },
+          },
         }
       : {}),
     responses,
@@ -117,7 +133,11 @@ function operation(o: ApiOperation) {
 }
 
 /** The whole document; `version` is the package version. */
-export function buildOpenApi(ops: readonly ApiOperation[], version: string) {
+export function buildOpenApi(
+  ops: readonly ApiOperation[],
+  version: string,
+  schemas: Record<string, z.ZodType> = {},
+) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const o of ops) (paths[o.path] ??= {})[o.method] = operation(o);
   return {
@@ -132,6 +152,7 @@ export function buildOpenApi(ops: readonly ApiOperation[], version: string) {
     security: [{ apiKey: [] }],
     components: {
       securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'A workspace API key' } },
+      schemas: Object.fromEntries(Object.entries(schemas).map(([name, s]) => [name, json(s, 'input')])),
     },
     tags: [...new Set(ops.map((o) => o.tag))].map((name) => ({ name })),
     paths,

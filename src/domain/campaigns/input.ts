@@ -5,11 +5,12 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../../errors';
-import { parseTime } from './schedule';
+import { codePoints, text, trimBlanks } from '../wire';
 import type { QuietHours, Schedule } from './types';
 
-const time = z.string().refine((t) => parseTime(t) !== undefined, { error: 'a UTC time of day HH:MM' });
-const ref = z.string().trim().min(1).max(100);
+// A regex (the one parseTime reads) rather than a refine, so the OpenAPI document says it too.
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'a UTC time of day HH:MM' });
+const ref = text(100, 'the segment');
 
 const scheduleSchema = z.discriminatedUnion(
   'kind',
@@ -31,10 +32,13 @@ const templateSchema = z.union([
 export const campaignInputSchema = z.strictObject({
   name: z
     .string()
-    .trim()
-    .min(1)
-    .max(100)
-    .regex(/^[^\u0000-\u001f"]+$/, 'no double quotes or control characters'),
+    .refine((n) => codePoints(n) <= 100, 'at most 100 characters')
+    .regex(
+      /^[ \t\n\r]*[^\u0000-\u001f" ](?:[^\u0000-\u001f"]*[^\u0000-\u001f" ])?[ \t\n\r]*$/u,
+      'no double quotes or control characters',
+    )
+    .transform(trimBlanks)
+    .meta({ maxLength: 100 }),
   audience: z.strictObject({
     /** A segment or list, by id or by name. */
     segment: ref,

@@ -3,16 +3,13 @@
  * is kept. Pure functions, so the contact service can apply them inside a version-checked retry.
  */
 import { z } from 'zod';
+import { text } from '../wire';
 
 export const MAX_TAGS = 100;
 export const MAX_TAG_LENGTH = 64;
 
 /** One tag: trimmed, 1..64 characters. */
-export const tagSchema = z
-  .string({ error: 'tag must be a string' })
-  .trim()
-  .min(1, 'tag must not be empty')
-  .max(MAX_TAG_LENGTH, `tag must be at most ${MAX_TAG_LENGTH} characters`);
+export const tagSchema = text(MAX_TAG_LENGTH, 'tag');
 
 /** A list of tags given in one request (before merging with the contact's own). */
 export const tagListSchema = z.array(tagSchema, { error: 'must be an array of tags' }).max(MAX_TAGS, {

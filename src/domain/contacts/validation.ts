@@ -3,7 +3,8 @@
  * that key), and every field that ends up in a Mongo filter or path is a checked scalar.
  */
 import { z } from 'zod';
-import { customFieldsSchema } from './custom';
+import { codePoints, email, emailSchema, optionalText, text, trimBlanks, wholeNumberParam } from '../wire';
+import { CUSTOM_VALUE_JSON_SCHEMA, customFieldsSchema } from './custom';
 import { tagListSchema } from './tags';
 
 /** Only for "not an object": other issues (an unknown key) keep zod's own message. */
@@ -11,25 +12,19 @@ export const objectError = (message: string) => ({
   error: (issue: { code?: string }) => (issue.code === 'invalid_type' ? message : undefined),
 });
 
-const text = (max: number, what: string) =>
-  z
-    .string({ error: `${what} must be a string` })
-    .trim()
-    .min(1, `${what} must not be empty`)
-    .max(max, `${what} must be at most ${max} characters`);
-
 export const externalIdSchema = text(200, 'externalId');
-export const emailSchema = z
-  .string({ error: 'email must be a string' })
-  .trim()
-  .max(254, 'email must be at most 254 characters')
-  .pipe(z.email({ error: 'email must be a valid address' }))
-  .transform((e) => e.toLowerCase());
-const phoneSchema = text(40, 'phone').regex(/^[+0-9 ().-]+$/, 'phone may hold digits, spaces, + ( ) . and -');
-const nameSchema = z
-  .string({ error: 'name must be a string' })
-  .trim()
-  .max(200, 'name must be at most 200 characters');
+export { emailSchema };
+const phoneSchema = z
+  .string({ error: 'phone must be a string' })
+  .refine((s) => codePoints(s) <= 40, 'phone must be at most 40 characters')
+  .regex(/[^ \t\n\r]/, 'phone must not be empty')
+  .regex(
+    /^[ \t\n\r]*[+0-9().-](?:[+0-9 ().-]*[+0-9().-])?[ \t\n\r]*$/,
+    'phone may hold digits, spaces, + ( ) . and -',
+  )
+  .transform(trimBlanks)
+  .meta({ maxLength: 40 });
+const nameSchema = optionalText(200, 'name');
 const leadScoreSchema = z
   .number({ error: 'leadScore must be a number' })
   .min(0, 'leadScore must be from 0 to 100')
@@ -40,7 +35,8 @@ const instant = (what: string) =>
   z.iso
     .datetime({ offset: true, error: `${what} must be an ISO date-time, e.g. 2024-05-01T09:30:00Z` })
     .transform((s) => new Date(s))
-    .refine((d) => d.getUTCFullYear() >= 1900, `${what} must be after 1900`);
+    .refine((d) => d.getUTCFullYear() >= 1900, `${what} must be after 1900`)
+    .meta({ description: 'An ISO date-time from 1900 up to now (a future one is refused)' });
 const count = (what: string) =>
   z
     .number({ error: `${what} must be a number` })
@@ -94,19 +90,21 @@ export const contactInputSchema = z.strictObject(
 export type ContactInput = z.output<typeof contactInputSchema>;
 
 /** PATCH /contacts/:id: `null` clears an optional field; custom fields merge; tags replace. */
-export const contactPatchSchema = z.strictObject(
-  {
-    externalId: externalIdSchema.nullable().optional(),
-    name: nameSchema.optional(),
-    email: emailSchema.nullable().optional(),
-    phone: phoneSchema.nullable().optional(),
-    tags: tagListSchema.optional(),
-    custom: customFieldsSchema.optional(),
-    optedOut: optedOutSchema.optional(),
-    leadScore: leadScoreSchema.nullable().optional(),
-  },
-  objectError('body must be a JSON object'),
-);
+export const contactPatchSchema = z
+  .strictObject(
+    {
+      externalId: externalIdSchema.nullable().optional(),
+      name: nameSchema.optional(),
+      email: emailSchema.nullable().optional(),
+      phone: phoneSchema.nullable().optional(),
+      tags: tagListSchema.optional(),
+      custom: customFieldsSchema.optional(),
+      optedOut: optedOutSchema.optional(),
+      leadScore: leadScoreSchema.nullable().optional(),
+    },
+    objectError('body must be a JSON object'),
+  )
+  .meta({ minProperties: 1 }); // the service refuses an empty patch: nothing to change
 export type ContactPatch = z.output<typeof contactPatchSchema>;
 
 /** POST /contacts/:id/tags */
@@ -117,17 +115,18 @@ export const tagChangeSchema = z.strictObject(
 
 /** PUT /contacts/:id/custom/:key takes `{value}`; the value is checked by toCustomValue. */
 export const customPutSchema = z.strictObject(
-  { value: z.unknown() },
+  // Required (undefined is not a value), and documented as what toCustomValue accepts.
+  {
+    value: z
+      .unknown()
+      .refine((v) => v !== undefined, 'value is required')
+      .meta(CUSTOM_VALUE_JSON_SCHEMA),
+  },
   objectError('body must be {"value": …}'),
 );
 
-/** A GET /contacts filter value: one trimmed, non-empty string (never an array or object). */
-const filterText = (what: string, max: number) =>
-  z
-    .string({ error: `${what} must be given once, as text` })
-    .trim()
-    .min(1, `${what} must not be empty`)
-    .max(max, `${what} must be at most ${max} characters`);
+/** A GET /contacts filter value: one non-blank string (never an array or object). */
+const filterText = (what: string, max: number) => text(max, what, `${what} must be given once, as text`);
 
 /**
  * GET /contacts query. The cursor is opaque to clients (base64url of the last _id). The filters
@@ -140,13 +139,8 @@ export const listQuerySchema = z
       .string({ error: 'cursor must be a string' })
       .regex(/^[A-Za-z0-9_-]{1,200}$/, 'cursor is not one this API returned')
       .optional(),
-    limit: z
-      .string({ error: 'limit must be a whole number' })
-      .regex(/^\d{1,4}$/, 'limit must be a whole number')
-      .transform(Number)
-      .pipe(z.number().min(1, 'limit must be from 1 to 200').max(200, 'limit must be from 1 to 200'))
-      .optional(),
-    email: z.string({ error: 'email must be given once, as text' }).pipe(emailSchema).optional(),
+    limit: wholeNumberParam(1, 200, 'limit must be a whole number from 1 to 200').optional(),
+    email: email('email must be given once, as text').optional(),
     externalId: filterText('externalId', 200).optional(),
     channelId: filterText('channelId', 100).optional(),
     userId: filterText('userId', 200).optional(),

@@ -9,6 +9,7 @@ import { dependencyOrder, referencedSegmentNames } from './graph';
 import { slugify, type Segment, type SegmentInput } from './types';
 import { newId } from '../ports/ids';
 import type { SegmentStore } from '../ports/segments';
+import { trimBlanks } from '../wire';
 
 export type { SegmentStore } from '../ports/segments';
 
@@ -19,7 +20,8 @@ export interface SegmentServiceDeps {
   definitionChanged: (workspaceId: string, segmentId: string) => Promise<void>;
 }
 
-const NAME = /^[^\u0000-\u001f"]{1,100}$/;
+/** Counted in code points (the `u` flag), as the OpenAPI document's maxLength counts. */
+const NAME = /^[^\u0000-\u001f"]{1,100}$/u;
 
 export class SegmentService {
   constructor(private readonly deps: SegmentServiceDeps) {}
@@ -161,7 +163,7 @@ export class SegmentService {
 }
 
 function checkName(name: unknown): string {
-  if (typeof name !== 'string' || !NAME.test(name.trim())) {
+  if (typeof name !== 'string' || !NAME.test(trimBlanks(name))) {
     throw new ValidationError(
       'A segment name is 1–100 characters without double quotes or control characters',
       {
@@ -169,7 +171,7 @@ function checkName(name: unknown): string {
       },
     );
   }
-  return name.trim();
+  return trimBlanks(name);
 }
 
 function checkExtras(input: Partial<SegmentInput>): void {

@@ -58,6 +58,7 @@ export function createHttpServer(opts: HttpServerOptions): Server {
   }) as Handler);
   server.use(rejectDeepBodies);
   server.use(restify.plugins.jsonBodyParser({ mapParams: false }));
+  server.use(noBodyIsUndefined);
 
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, next: () => void) => {
     const { status, body } = toHttpError(err);
@@ -91,6 +92,16 @@ function onlyJsonBodies(req: restify.Request, _res: restify.Response, next: (err
       `A request body must be JSON (Content-Type: application/json), not "${type.slice(0, 100) || 'none'}".`,
     ),
   );
+}
+
+/**
+ * A request without a body leaves restify's empty Buffer in `req.body`, which a schema takes for
+ * an object with no keys: `PATCH` with no body passed as `{}`. Routes see `undefined` instead.
+ */
+function noBodyIsUndefined(req: restify.Request, _res: restify.Response, next: () => void): void {
+  const body: unknown = req.body;
+  if ((typeof body === 'string' || body instanceof Uint8Array) && body.length === 0) req.body = undefined;
+  next();
 }
 
 /** Before any parsing, for every route: see bodyDepth.ts. */
