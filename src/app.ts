@@ -198,6 +198,7 @@ export async function startApp(
     campaigns.defineJobs();
     const handoffIdle = handoff!;
     cleanups.push(() => handoffIdle.idle()); // agent notices still on their way
+    cleanups.push(() => campaigns.idle()); // issue 25: campaign sends in flight, and their records
     await scheduleSnapshots(scheduler.agenda, reports.snapshots, log.child({ component: 'reports' }));
     const flows = await createFlows(config, {
       db,
