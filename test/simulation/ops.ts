@@ -3,7 +3,7 @@
  * Everything refers to small slots (contact c0..c3, segment S0..S3, list L0..L1), so a sequence
  * stays meaningful when fast-check shrinks it (an operation on an empty slot is skipped, or, for
  * events, sent for an unknown contact). Times are offsets from the clock at that step; absolute
- * dates in rules are day offsets from the sequence's start (`@-3`), filled in when applied.
+ * dates in rules are day offsets from the sequence's start (`@day:-3`), filled in when applied.
  */
 import fc from 'fast-check';
 import type { Condition, Rule } from '../../src/rules/ast';
@@ -61,25 +61,67 @@ const WINDOWS = [
 const WINDOW_MS = [10 * MIN, H, D, 7 * D, 30 * D, 60 * D];
 const NEAR = [-2 * H, -MIN, -30 * S, -5 * S, -1, 0, 1, 5 * S, 30 * S, MIN, 2 * H];
 
+/**
+ * What a sequence is "about": one date field with one window, and one counter with a threshold.
+ * Most time conditions, dates and clock moves use the theme, so that data, rules and clock
+ * actually meet (with 3 fields and 6 windows drawn independently they rarely did); the rest is
+ * drawn from everything, so nothing is out of reach.
+ */
+export interface Theme {
+  field: string;
+  window: number;
+  counter: string;
+  threshold: number;
+}
+
+const DATE_FIELDS = ['createdAt', 'lastPurchaseAt', 'lastConversationAt'];
+const NUMBER_FIELDS = [
+  'lifetimeValue',
+  'purchaseCount',
+  'conversationCount',
+  'supportTickets',
+  'totalTickets',
+  'openDeals',
+  'leadScore',
+];
+const NUMS = [0, 1, 2, 3, 4, 50, 80, 100, 300];
+
+export const arbTheme: fc.Arbitrary<Theme> = fc.record({
+  field: fc.constantFrom(...DATE_FIELDS),
+  window: fc.integer({ min: 0, max: WINDOWS.length - 1 }),
+  counter: fc.constantFrom(
+    'purchaseCount',
+    'supportTickets',
+    'lifetimeValue',
+    'conversationCount',
+    'openDeals',
+  ),
+  threshold: fc.constantFrom(0, 1, 100),
+});
+
 /** How long ago something happened: mostly just inside or outside a rule window. */
-const arbAgo: fc.Arbitrary<number> = fc.oneof(
-  {
-    weight: 3,
-    arbitrary: fc
-      .tuple(fc.constantFrom(...WINDOW_MS), fc.constantFrom(...NEAR))
-      .map(([w, e]) => Math.max(0, w + e)),
-  },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: 90 * D }) },
-);
+function arbAgo(t: Theme): fc.Arbitrary<number> {
+  const near = (w: fc.Arbitrary<number>) =>
+    fc.tuple(w, fc.constantFrom(...NEAR)).map(([x, e]) => Math.max(0, x + e));
+  return fc.oneof(
+    { weight: 4, arbitrary: near(fc.constant(WINDOW_MS[t.window]!)) },
+    { weight: 2, arbitrary: near(fc.constantFrom(...WINDOW_MS)) },
+    { weight: 1, arbitrary: fc.integer({ min: 0, max: 90 * D }) },
+  );
+}
+
 /** Events may also carry a time a little in the future (clocks disagree). */
-const arbEventAgo = fc.oneof(
-  { weight: 6, arbitrary: arbAgo },
-  { weight: 1, arbitrary: fc.constantFrom(-MIN, -H, -D) },
-);
-const arbAdvance: fc.Arbitrary<number> = fc.oneof(
-  fc.constantFrom(S, 4 * S, 6 * S, 31 * S, 61 * S, 11 * MIN, H, D, 7 * D, 30 * D, 61 * D),
-  fc.integer({ min: 1, max: 2 * D }),
-);
+const arbEventAgo = (t: Theme) =>
+  fc.oneof({ weight: 6, arbitrary: arbAgo(t) }, { weight: 1, arbitrary: fc.constantFrom(-MIN, -H, -D) });
+
+/** Clock moves: across the theme's window edges (the NEAR offsets), or anything up to 2 days. */
+const arbAdvance = (t: Theme): fc.Arbitrary<number> =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(S, 6 * S, 31 * S, 61 * S, 2 * H + S) },
+    { weight: 2, arbitrary: fc.constantFrom(WINDOW_MS[t.window]!, WINDOW_MS[t.window]! + 2 * H) },
+    { weight: 1, arbitrary: fc.constantFrom(11 * MIN, H, D, 7 * D, 30 * D, 61 * D) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: 2 * D }) },
+  );
 
 const TAGS = ['VIP', 'vip', 'Beta', 'churn', 'Gold'];
 const PLANS = ['pro', 'Pro', 'enterprise', 'free'];
@@ -90,23 +132,24 @@ const arbK = fc.integer({ min: 0, max: CONTACTS - 1 });
 const arbVia = fc.constantFrom<0 | 1>(0, 1);
 const arbTags = fc.uniqueArray(fc.constantFrom(...TAGS), { maxLength: 3 });
 
-const arbFields: fc.Arbitrary<ContactFields> = fc.record(
-  {
-    name: fc.constantFrom(...NAMES),
-    email: fc.constantFrom(...DOMAINS),
-    tags: arbTags,
-    plan: fc.constantFrom(...PLANS),
-    createdAgoMs: arbAgo,
-    lastPurchaseAgoMs: arbAgo,
-    lastConversationAgoMs: arbAgo,
-    supportTickets: fc.integer({ min: 0, max: 6 }),
-    lifetimeValue: fc.integer({ min: 0, max: 500 }),
-    leadScore: fc.constantFrom(0, 50, 80, 81, 100),
-  },
-  { requiredKeys: [] },
-);
+const arbFields = (t: Theme): fc.Arbitrary<ContactFields> =>
+  fc.record(
+    {
+      name: fc.constantFrom(...NAMES),
+      email: fc.constantFrom(...DOMAINS),
+      tags: arbTags,
+      plan: fc.constantFrom(...PLANS),
+      createdAgoMs: arbAgo(t),
+      lastPurchaseAgoMs: arbAgo(t),
+      lastConversationAgoMs: arbAgo(t),
+      supportTickets: fc.integer({ min: 0, max: 6 }),
+      lifetimeValue: fc.integer({ min: 0, max: 500 }),
+      leadScore: fc.constantFrom(0, 50, 80, 81, 100),
+    },
+    { requiredKeys: [] },
+  );
 
-const arbEvent: fc.Arbitrary<SimEvent> = fc.oneof(
+const anyEvent: fc.Arbitrary<SimEvent> = fc.oneof(
   fc.record({ type: fc.constant('purchase' as const), amount: fc.integer({ min: 0, max: 300 }) }),
   fc.record({ type: fc.constant('refund' as const), amount: fc.integer({ min: 0, max: 100 }) }),
   fc.constant({ type: 'conversation' as const }),
@@ -123,18 +166,35 @@ const arbEvent: fc.Arbitrary<SimEvent> = fc.oneof(
   fc.record({ type: fc.constant('lead_score.set' as const), score: fc.constantFrom(0, 50, 80, 81, 100) }),
 );
 
+/** Half of the events move the theme's counter (so rules on it flip), half are anything. */
+function arbEvent(t: Theme): fc.Arbitrary<SimEvent> {
+  const tickets = (open: boolean) => ({
+    type: open ? ('ticket.opened' as const) : ('ticket.closed' as const),
+  });
+  const moving: Record<string, fc.Arbitrary<SimEvent>> = {
+    purchaseCount: fc.constant({ type: 'purchase' as const, amount: 10 }),
+    lifetimeValue: fc.record({
+      type: fc.constant('purchase' as const),
+      amount: fc.constantFrom(40, 60, 150),
+    }),
+    conversationCount: fc.constant({ type: 'conversation' as const }),
+    supportTickets: fc
+      .tuple(fc.boolean(), fc.constantFrom('t1', 't2', 't3'))
+      .map(([open, ticketId]) => ({ ...tickets(open), ticketId })),
+    openDeals: fc
+      .tuple(fc.boolean(), fc.constantFrom('d1', 'd2'))
+      .map(([open, dealId]): SimEvent =>
+        open ? { type: 'deal.opened', dealId } : { type: 'deal.closed', dealId, won: true },
+      ),
+  };
+  return fc.oneof(
+    { weight: 1, arbitrary: moving[t.counter] ?? anyEvent },
+    { weight: 1, arbitrary: anyEvent },
+  );
+}
+
 // ---- rules -------------------------------------------------------------------------------
 
-const NUMBER_FIELDS = [
-  'lifetimeValue',
-  'purchaseCount',
-  'conversationCount',
-  'supportTickets',
-  'totalTickets',
-  'openDeals',
-  'leadScore',
-];
-const DATE_FIELDS = ['createdAt', 'lastPurchaseAt', 'lastConversationAt'];
 const TEXT_FIELDS = ['name', 'email', 'emailDomain', 'custom.plan'];
 const TEXTS = [
   'smith',
@@ -149,20 +209,31 @@ const TEXTS = [
   'x',
   'org',
 ];
-const NUMS = [0, 1, 2, 3, 4, 50, 80, 100, 300];
-
 const cond = (field: string, operator: Condition['operator'], value?: Condition['value']): Condition =>
   value === undefined
     ? { kind: 'condition', field, operator }
     : { kind: 'condition', field, operator, value };
 
-const arbTimeCond: fc.Arbitrary<Condition> = fc
-  .tuple(
-    fc.constantFrom(...DATE_FIELDS),
-    fc.constantFrom('within last' as const, 'more than ago' as const),
-    fc.constantFrom(...WINDOWS),
-  )
-  .map(([f, op, w]) => cond(f, op, { ...w }));
+const arbTimeCond = (t: Theme): fc.Arbitrary<Condition> =>
+  fc
+    .tuple(
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constant(t.field) },
+        { weight: 1, arbitrary: fc.constantFrom(...DATE_FIELDS) },
+      ),
+      fc.constantFrom('within last' as const, 'more than ago' as const),
+      fc.oneof(
+        { weight: 3, arbitrary: fc.constant(WINDOWS[t.window]!) },
+        { weight: 1, arbitrary: fc.constantFrom(...WINDOWS) },
+      ),
+    )
+    .map(([f, op, w]) => cond(f, op, { ...w }));
+
+/** The theme's counter against its threshold: what events move across. */
+const arbCounterCond = (t: Theme): fc.Arbitrary<Condition> =>
+  fc
+    .constantFrom('>' as const, '>=' as const, '<' as const, '=' as const)
+    .map((op) => cond(t.counter, op, op === '<' || op === '>=' ? t.threshold + 1 : t.threshold));
 
 const arbDateCond: fc.Arbitrary<Condition> = fc
   .tuple(
@@ -176,7 +247,7 @@ const arbDateCond: fc.Arbitrary<Condition> = fc
     ),
     fc.integer({ min: -70, max: 3 }),
   )
-  .map(([f, op, day]) => (op === 'exists' || op === 'not exists' ? cond(f, op) : cond(f, op, `@${day}`)));
+  .map(([f, op, day]) => (op === 'exists' || op === 'not exists' ? cond(f, op) : cond(f, op, `@day:${day}`)));
 
 const arbNumberCond: fc.Arbitrary<Condition> = fc
   .tuple(
@@ -242,11 +313,12 @@ const withNot = <T extends Rule>(a: fc.Arbitrary<T>): fc.Arbitrary<T> =>
     .tuple(a, fc.boolean(), fc.integer({ min: 0, max: 3 }))
     .map(([r, n, w]) => (n && w === 0 ? { ...r, not: true } : r));
 
-function arbCondition(slot: number): fc.Arbitrary<Condition> {
+function arbCondition(slot: number, t: Theme): fc.Arbitrary<Condition> {
   return withNot(
     fc.oneof(
-      { weight: 5, arbitrary: arbTimeCond },
-      { weight: 3, arbitrary: arbNumberCond },
+      { weight: 6, arbitrary: arbTimeCond(t) },
+      { weight: 5, arbitrary: arbCounterCond(t) },
+      { weight: 2, arbitrary: arbNumberCond },
       { weight: 2, arbitrary: arbTextCond },
       { weight: 2, arbitrary: arbTagCond },
       { weight: 1, arbitrary: arbDateCond },
@@ -256,120 +328,124 @@ function arbCondition(slot: number): fc.Arbitrary<Condition> {
 }
 
 /** A rule for segment slot `slot`: a condition, or a group of up to 3 (two levels). */
-export function arbRule(slot: number): fc.Arbitrary<Rule> {
-  const leaf = arbCondition(slot);
-  const group = (child: fc.Arbitrary<Rule>): fc.Arbitrary<Rule> =>
+export function arbRule(slot: number, t: Theme): fc.Arbitrary<Rule> {
+  const leaf = arbCondition(slot, t);
+  const group = (child: fc.Arbitrary<Rule>, max: number): fc.Arbitrary<Rule> =>
     withNot(
       fc
         .tuple(
           fc.constantFrom('and' as const, 'or' as const),
-          fc.array(child, { minLength: 1, maxLength: 3 }),
+          fc.array(child, { minLength: 1, maxLength: max }),
         )
         .map(([op, children]) => ({ kind: 'group' as const, op, children })),
     );
   return fc.oneof(
-    { weight: 2, arbitrary: leaf },
-    { weight: 2, arbitrary: group(leaf) },
-    { weight: 1, arbitrary: group(fc.oneof(leaf, group(leaf))) },
+    { weight: 4, arbitrary: leaf },
+    { weight: 3, arbitrary: group(leaf, 2) },
+    { weight: 1, arbitrary: group(fc.oneof(leaf, group(leaf, 2)), 3) },
   );
 }
 
 const arbSlot = fc.integer({ min: 0, max: SEGMENT_SLOTS - 1 });
 const arbListSlot = fc.integer({ min: 0, max: LIST_SLOTS - 1 });
 
-export const arbOp: fc.Arbitrary<Op> = fc.oneof(
-  {
-    weight: 4,
-    arbitrary: fc.record({
-      kind: fc.constant('upsert' as const),
-      k: arbK,
-      bulk: fc.boolean(),
-      fields: arbFields,
-      via: arbVia,
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record(
-      {
-        kind: fc.constant('patch' as const),
+export const arbOp = (t: Theme): fc.Arbitrary<Op> =>
+  fc.oneof(
+    {
+      weight: 4,
+      arbitrary: fc.record({
+        kind: fc.constant('upsert' as const),
         k: arbK,
-        tags: arbTags,
-        plan: fc.option(fc.constantFrom(...PLANS)),
-        name: fc.constantFrom(...NAMES),
-        via: arbVia,
-      },
-      { requiredKeys: ['kind', 'k', 'via'] },
-    ),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      kind: fc.constant('tags' as const),
-      k: arbK,
-      add: arbTags,
-      remove: arbTags,
-      via: arbVia,
-    }),
-  },
-  {
-    weight: 6,
-    arbitrary: fc.record({
-      kind: fc.constant('event' as const),
-      k: fc.integer({ min: 0, max: CONTACTS }), // CONTACTS: a contact that never exists
-      id: fc.integer({ min: 0, max: 1_000_000 }),
-      agoMs: arbEventAgo,
-      event: arbEvent,
-      via: arbVia,
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('replay' as const), n: fc.nat(), via: arbVia }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteContact' as const), k: arbK, via: arbVia }) },
-  {
-    weight: 4,
-    arbitrary: arbSlot.chain((slot) =>
-      fc.record({
-        kind: fc.constant('createSegment' as const),
-        slot: fc.constant(slot),
-        rule: arbRule(slot),
+        bulk: fc.boolean(),
+        fields: arbFields(t),
         via: arbVia,
       }),
-    ),
-  },
-  {
-    weight: 2,
-    arbitrary: arbSlot.chain((slot) =>
-      fc.record({
-        kind: fc.constant('editSegment' as const),
-        slot: fc.constant(slot),
-        rule: arbRule(slot),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record(
+        {
+          kind: fc.constant('patch' as const),
+          k: arbK,
+          tags: arbTags,
+          plan: fc.option(fc.constantFrom(...PLANS)),
+          name: fc.constantFrom(...NAMES),
+          via: arbVia,
+        },
+        { requiredKeys: ['kind', 'k', 'via'] },
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('tags' as const),
+        k: arbK,
+        add: arbTags,
+        remove: arbTags,
         via: arbVia,
       }),
-    ),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({ kind: fc.constant('deleteSegment' as const), slot: arbSlot, via: arbVia }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({ kind: fc.constant('createList' as const), slot: arbListSlot, via: arbVia }),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      kind: fc.constantFrom('listAdd' as const, 'listRemove' as const),
-      slot: arbListSlot,
-      k: arbK,
-      via: arbVia,
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({ kind: fc.constant('deleteList' as const), slot: arbListSlot, via: arbVia }),
-  },
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: arbAdvance }) },
-);
+    },
+    {
+      weight: 6,
+      arbitrary: fc.record({
+        kind: fc.constant('event' as const),
+        k: fc.integer({ min: 0, max: CONTACTS }), // CONTACTS: a contact that never exists
+        id: fc.integer({ min: 0, max: 1_000_000 }),
+        agoMs: arbEventAgo(t),
+        event: arbEvent(t),
+        via: arbVia,
+      }),
+    },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('replay' as const), n: fc.nat(), via: arbVia }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant('deleteContact' as const), k: arbK, via: arbVia }),
+    },
+    {
+      weight: 4,
+      arbitrary: arbSlot.chain((slot) =>
+        fc.record({
+          kind: fc.constant('createSegment' as const),
+          slot: fc.constant(slot),
+          rule: arbRule(slot, t),
+          via: arbVia,
+        }),
+      ),
+    },
+    {
+      weight: 2,
+      arbitrary: arbSlot.chain((slot) =>
+        fc.record({
+          kind: fc.constant('editSegment' as const),
+          slot: fc.constant(slot),
+          rule: arbRule(slot, t),
+          via: arbVia,
+        }),
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant('deleteSegment' as const), slot: arbSlot, via: arbVia }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant('createList' as const), slot: arbListSlot, via: arbVia }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        kind: fc.constantFrom('listAdd' as const, 'listRemove' as const),
+        slot: arbListSlot,
+        k: arbK,
+        via: arbVia,
+      }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.record({ kind: fc.constant('deleteList' as const), slot: arbListSlot, via: arbVia }),
+    },
+    { weight: 5, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: arbAdvance(t) }) },
+  );
 
 /**
  * A sequence of `minLength`..`maxLength` operations (uniformly, not fast-check's usual bias to
@@ -383,7 +459,11 @@ export function arbSequence(opts: {
 }): fc.Arbitrary<Op[]> {
   const restart = fc.record({ kind: fc.constant('restart' as const), which: arbVia });
   const weight = Math.round(1 / Math.max(opts.restartRate, 1e-6));
-  const op =
-    opts.restartRate > 0 ? fc.oneof({ weight, arbitrary: arbOp }, { weight: 1, arbitrary: restart }) : arbOp;
-  return fc.array(op, { minLength: opts.minLength, maxLength: opts.maxLength, size: 'max' });
+  return arbTheme.chain((t) => {
+    const op =
+      opts.restartRate > 0
+        ? fc.oneof({ weight, arbitrary: arbOp(t) }, { weight: 1, arbitrary: restart })
+        : arbOp(t);
+    return fc.array(op, { minLength: opts.minLength, maxLength: opts.maxLength, size: 'max' });
+  });
 }

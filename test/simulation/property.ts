@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { arbSequence, type Op } from './ops';
-import type { Product } from './product';
-import { Sequence } from './run';
+import type { Driver } from './product';
+import { Sequence, timed } from './run';
 
 export interface SimulationOptions {
   runs: number;
@@ -23,19 +23,19 @@ export interface SimulationOptions {
 }
 
 /** Runs one sequence of operations (also used to replay a printed counterexample). */
-export async function runOps(p: Product, ops: readonly Op[]): Promise<void> {
-  await p.newWorkspace();
+export async function runOps(p: Driver, ops: readonly Op[]): Promise<void> {
+  await timed('new workspace', () => p.newWorkspace());
   const seq = new Sequence(p);
   try {
     await seq.init();
     for (const op of ops) await seq.run(op);
-    await seq.finish();
+    await timed('finish', () => seq.finish());
   } finally {
-    await p.dropWorkspaceData();
+    await timed('drop', () => p.dropWorkspaceData());
   }
 }
 
-export async function simulate(p: Product, o: SimulationOptions): Promise<void> {
+export async function simulate(p: Driver, o: SimulationOptions): Promise<void> {
   let done = 0;
   await fc.assert(
     fc.asyncProperty(

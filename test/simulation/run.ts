@@ -12,7 +12,7 @@ import { applyEvent, type ModelContact, type SimEvent } from './model/contact';
 import { referencesOf } from './model/rules';
 import { World, type Expected } from './model/world';
 import type { ContactFields, Op } from './ops';
-import type { FeedItem, Product } from './product';
+import type { Driver, FeedItem } from './product';
 
 /** The lag the product states for membership (a time-driven change at most 5 s late). */
 export const LAG_MS = 5_000;
@@ -26,7 +26,18 @@ export const stats = {
   skipped: new Map<string, number>(),
   transitions: new Map<string, number>(),
   stops: 0,
+  ms: new Map<string, number>(),
 };
+
+/** Adds the time `fn` takes to `stats.ms[what]`. */
+export async function timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  const t = Date.now();
+  try {
+    return await fn();
+  } finally {
+    bump(stats.ms, what, Date.now() - t);
+  }
+}
 const bump = (m: Map<string, number>, k: string, n = 1) => m.set(k, (m.get(k) ?? 0) + n);
 
 export function formatStats(): string {
@@ -37,8 +48,14 @@ export function formatStats(): string {
       .join(', ');
   return (
     `applied: ${show(stats.applied)}\nskipped: ${show(stats.skipped)}\n` +
-    `transitions checked: ${show(stats.transitions)}\nclock stops: ${stats.stops}`
+    `transitions checked: ${show(stats.transitions)}\nclock stops: ${stats.stops}\nms: ${show(stats.ms)}`
   );
+}
+
+/** The `i`-th (modulo) of the slots that hold something, or undefined when none does. */
+function nth<T>(slots: (T | undefined)[], i: number): T | undefined {
+  const full = slots.filter((x): x is T => x !== undefined);
+  return full.length === 0 ? undefined : full[i % full.length];
 }
 
 /** An operation on an empty slot: nothing sent, nothing expected. */
@@ -50,8 +67,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function render(rule: Rule, start: number): Rule {
   if (rule.kind === 'group') return { ...rule, children: rule.children.map((c) => render(c, start)) };
   const v = rule.value;
-  if (typeof v === 'string' && v.startsWith('@')) {
-    const day = new Date(start + Number(v.slice(1)) * 86_400_000).toISOString().slice(0, 10);
+  if (typeof v === 'string' && v.startsWith('@day:')) {
+    const day = new Date(start + Number(v.slice('@day:'.length)) * 86_400_000).toISOString().slice(0, 10);
     return { ...rule, value: day };
   }
   return rule;
@@ -93,7 +110,7 @@ export class Sequence {
   private cursor = 0;
   readonly log: string[] = [];
 
-  constructor(private readonly p: Product) {
+  constructor(private readonly p: Driver) {
     this.start = p.clock.now().getTime();
     this.world = new World(this.start);
   }
@@ -112,6 +129,7 @@ export class Sequence {
   }
 
   private expectStatus(what: string, got: { status: number; body: unknown }, ok: boolean): void {
+    if (this.p.dry) return;
     const good = got.status >= 200 && got.status < 300;
     if (good !== ok)
       this.fail(
@@ -125,15 +143,15 @@ export class Sequence {
     this.log.push(JSON.stringify(op));
     if (op.kind === 'advance') return this.advance(op.ms);
     if (op.kind === 'restart') {
-      await this.p.restart(op.which);
+      await timed('restart', () => this.p.restart(op.which));
       await this.p.settle();
       return this.compare([]);
     }
-    const expected = await this.apply(op);
+    const expected = await timed(`apply ${op.kind}`, () => this.apply(op));
     bump(expected === SKIPPED ? stats.skipped : stats.applied, op.kind);
     if (expected === SKIPPED) return; // nothing was sent
-    await this.p.settle();
-    await this.compare(expected);
+    await timed('settle', () => this.p.settle());
+    await timed('compare', () => this.compare(expected));
   }
 
   /** Applies one operation to both sides; returns the model's transitions for it. */
@@ -146,7 +164,15 @@ export class Sequence {
     const w = this.world;
     const now = this.now;
     w.now = now;
-    const key = 'k' in op ? `c${op.k}` : '';
+    // An event names its contact by slot (it may not exist: the event is then refused); other
+    // operations take the k-th contact that exists, and are skipped only when there is none.
+    const existing = [...w.contacts.keys()].sort();
+    const key =
+      op.kind === 'event' || op.kind === 'upsert'
+        ? `c${op.k}`
+        : 'k' in op && existing.length > 0
+          ? existing[op.k % existing.length]!
+          : '';
     const contact = w.contacts.get(key);
     switch (op.kind) {
       case 'upsert':
@@ -212,7 +238,7 @@ export class Sequence {
         return w.settle(now, 'definition');
       }
       case 'editSegment': {
-        const s = w.segments[op.slot];
+        const s = nth(w.segments, op.slot);
         if (!s) return SKIPPED;
         const rule = render(op.rule, this.start);
         const ok = referencesOf(rule).every((n) => w.byName(n) !== undefined);
@@ -224,14 +250,15 @@ export class Sequence {
       }
       case 'deleteSegment':
       case 'deleteList': {
-        const s = op.kind === 'deleteSegment' ? w.segments[op.slot] : w.lists[op.slot];
+        const list: ({ simId: string; name: string } | undefined)[] =
+          op.kind === 'deleteSegment' ? w.segments : w.lists;
+        const s = nth(list, op.slot);
         if (!s) return SKIPPED;
         const ok = w.dependents(s.name).length === 0;
         const r = await this.p.call(op.via, 'DELETE', `/segments/${this.segIds.get(s.simId)}`);
         this.expectStatus(`delete ${s.name}`, r, ok);
         if (!ok) return [];
-        if (op.kind === 'deleteSegment') w.segments[op.slot] = undefined;
-        else w.lists[op.slot] = undefined;
+        list[list.indexOf(s)] = undefined;
         return w.settle(now, 'definition');
       }
       case 'createList': {
@@ -246,7 +273,7 @@ export class Sequence {
       }
       case 'listAdd':
       case 'listRemove': {
-        const l = w.lists[op.slot];
+        const l = nth(w.lists, op.slot);
         if (!l || !contact) return SKIPPED;
         const id = this.segIds.get(l.simId)!;
         const r =
@@ -289,7 +316,7 @@ export class Sequence {
     this.contactKey.set(id, key);
     const existing = w.contacts.get(key);
     if (existing) {
-      if (existing.id !== id)
+      if (existing.id !== id && !this.p.dry)
         this.fail(`upsert of ${key} answered another contact: ${id} for ${existing.id}`);
       if (f.name !== undefined) existing.name = f.name;
       if (f.email !== undefined) existing.email = `${key}@${f.email}`.toLowerCase();
@@ -344,7 +371,7 @@ export class Sequence {
     this.expectStatus('event', r, true);
     const status = r.body.results?.[0]?.status as string;
     const want = !contact ? 'invalid' : w.eventIds.has(eventId) ? 'duplicate' : 'applied';
-    if (status !== want)
+    if (status !== want && !this.p.dry)
       this.fail(`event ${eventId}: expected ${want}, got ${JSON.stringify(r.body.results)}`);
     if (want !== 'applied') return [];
     w.eventIds.add(eventId);
@@ -364,8 +391,8 @@ export class Sequence {
       expected.push(...this.world.advanceTo(t));
       stats.stops++;
       this.p.clock.set(new Date(t));
-      await this.p.settle();
-      await this.compareMembers(`at ${iso(t)}`);
+      await timed('settle at stop', () => this.p.settle());
+      await timed('compare at stop', () => this.compareMembers(`at ${iso(t)}`));
       if (t === target) break;
     }
     await this.compareFeed(expected);
@@ -376,6 +403,7 @@ export class Sequence {
   }
 
   private async compareMembers(when: string): Promise<void> {
+    if (this.p.dry) return;
     const got = await this.p.memberships();
     const lines: string[] = [];
     const seen = new Set<string>();
@@ -399,6 +427,8 @@ export class Sequence {
   }
 
   private async compareFeed(expected: Expected[]): Promise<void> {
+    for (const e of expected) bump(stats.transitions, `${e.kind}/${e.cause}`);
+    if (this.p.dry) return;
     const { items, cursor } = await this.p.feed(this.cursor);
     this.cursor = cursor;
     const key = (contact: string, segment: string) => `${contact} ${segment}`;
@@ -415,7 +445,6 @@ export class Sequence {
       const k = key(e.contact, e.segment);
       want.set(k, [...(want.get(k) ?? []), e]);
     }
-    for (const e of expected) bump(stats.transitions, `${e.kind}/${e.cause}`);
     const lines: string[] = [];
     for (const k of new Set([...got.keys(), ...want.keys()])) {
       const g = (got.get(k) ?? []).sort((a, b) => a.seq - b.seq);
@@ -437,6 +466,7 @@ export class Sequence {
 
   /** The end of a sequence: reports and member lists through the API agree with the model. */
   async finish(): Promise<void> {
+    if (this.p.dry) return;
     const r = await this.p.call(0, 'GET', '/reports/segments');
     if (r.status !== 200) this.fail(`reports: ${r.status}`);
     for (const s of r.body.segments as {
