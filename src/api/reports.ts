@@ -19,7 +19,7 @@ const idsSchema = z
   .transform((s) => s.split(',').map((x) => x.trim()))
   .pipe(z.array(z.string().min(1).max(100)).min(1).max(MAX_COMPARED));
 
-/** `maxAge` (seconds) of the comparison's precomputed member figures; 0 asks for exact ones. */
+/** `maxAge` (seconds) of precomputed figures (the comparison's member figures, freshness audits); 0 asks for exact ones. */
 export const maxAgeSchema = z.coerce.number().int().min(0).max(86_400);
 
 function query(req: Request): Record<string, unknown> {
@@ -79,7 +79,7 @@ export function registerReportRoutes(server: Server, reports: Reports): void {
   const { service } = reports;
 
   server.get(`${base}/segments`, async (req: Request, res: Response) => {
-    const list = await service.overview(workspaceOf(req), days(req, 30));
+    const list = await service.overview(workspaceOf(req), days(req, 30), maxAge(req));
     res.send(200, {
       segments: list.map((r) => ({
         id: r.id,
@@ -92,7 +92,7 @@ export function registerReportRoutes(server: Server, reports: Reports): void {
   });
 
   server.get(`${base}/segments/:id`, async (req: Request, res: Response) => {
-    res.send(200, await service.segment(workspaceOf(req), param(req, 'id'), days(req, 90)));
+    res.send(200, await service.segment(workspaceOf(req), param(req, 'id'), days(req, 90), maxAge(req)));
   });
 
   server.get(`${base}/segments/:id/chart.svg`, async (req: Request, res: Response) => {

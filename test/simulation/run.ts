@@ -241,7 +241,9 @@ export class Sequence {
         const s = nth(w.segments, op.slot);
         if (!s) return SKIPPED;
         const rule = render(op.rule, this.start);
-        const ok = referencesOf(rule).every((n) => w.byName(n) !== undefined);
+        // Refused: a segment it names does not exist, or one it names depends on it (a cycle).
+        const refs = referencesOf(rule);
+        const ok = refs.every((n) => w.byName(n) !== undefined && !w.dependsOn(n, s.name));
         const r = await this.p.call(op.via, 'PATCH', `/segments/${this.segIds.get(s.simId)}`, { rule });
         this.expectStatus(`edit ${s.name}`, r, ok);
         if (!ok) return [];
@@ -467,7 +469,7 @@ export class Sequence {
   /** The end of a sequence: reports and member lists through the API agree with the model. */
   async finish(): Promise<void> {
     if (this.p.dry) return;
-    const r = await this.p.call(0, 'GET', '/reports/segments');
+    const r = await this.p.call(0, 'GET', '/reports/segments?maxAge=0');
     if (r.status !== 200) this.fail(`reports: ${r.status}`);
     for (const s of r.body.segments as {
       id: string;

@@ -61,18 +61,36 @@ export class World {
     );
   }
 
-  /** The contact's memberships at instant `t`, by definition. */
+  /** Whether `name` depends, directly or through others, on `target` (or is it). */
+  dependsOn(name: string, target: string): boolean {
+    const n = name.toLowerCase();
+    if (n === target.toLowerCase()) return true;
+    const s = this.segments.find((x) => x?.name.toLowerCase() === n);
+    return s !== undefined && referencesOf(s.rule).some((r) => this.dependsOn(r, target));
+  }
+
+  /**
+   * The contact's memberships at instant `t`, by definition: lists as they are, then each
+   * dynamic segment once every segment it names is known (the rules form no cycle).
+   */
   membershipsAt(c: ModelContact, t: number): Set<string> {
     const out = new Set<string>();
     for (const l of this.lists) if (l?.members.has(c.key)) out.add(l.simId);
     const fields = fieldsOf(c);
-    for (const s of this.segments) {
-      if (!s) continue;
-      const inSegment = (name: string): boolean => {
-        const x = this.byName(name);
-        return x !== undefined && out.has(x.simId);
-      };
-      if (holds(s.rule, { fields, tags: c.tags, now: t, inSegment })) out.add(s.simId);
+    const inSegment = (name: string): boolean => {
+      const x = this.byName(name);
+      return x !== undefined && out.has(x.simId);
+    };
+    let todo = this.segments.filter((s): s is ModelSegment => s !== undefined);
+    const done = new Set<string>(this.lists.flatMap((l) => (l ? [l.name.toLowerCase()] : [])));
+    while (todo.length > 0) {
+      const ready = todo.filter((s) => referencesOf(s.rule).every((r) => done.has(r)));
+      if (ready.length === 0) throw new Error('model: segments depend on each other in a cycle');
+      for (const s of ready) {
+        if (holds(s.rule, { fields, tags: c.tags, now: t, inSegment })) out.add(s.simId);
+        done.add(s.name.toLowerCase());
+      }
+      todo = todo.filter((s) => !ready.includes(s));
     }
     return out;
   }
