@@ -207,6 +207,7 @@ export async function startApp(
     handoff.defineJobs();
     campaigns.defineJobs();
     cleanups.push(() => handoff.idle()); // agent notices still on their way
+    cleanups.push(() => campaigns.idle()); // campaign sends in flight, and their records
     await scheduleSnapshots(scheduler.agenda, reports.snapshots, log.child({ component: 'reports' }));
     // Dispatch only once every subscriber (flows) is in place: a transition is delivered once per cursor.
     membership.start();

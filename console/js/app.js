@@ -1,6 +1,6 @@
 // The console's shell: sign-in, navigation and a hash router. Signed out, the sign-in page is all
-// there is (no navigation, no Sign out); signed in, each route's module renders into <main> and
-// owns nothing else; a route that is not there is a not-found page, never another page.
+// there is (no navigation, no Sign out); signed in, each route's module renders into an element
+// of its own in <main> and owns nothing else; a route that is not there is a not-found page, never another page.
 import { api, session } from './api.js';
 import { errorLine, h, show } from './dom.js';
 import { renderSegments } from './segments.js';
@@ -16,17 +16,20 @@ const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const ID = '([A-Za-z0-9_-]+)';
 
+// Each route renders into a fresh element of its own: a slow page still loading when the
+// visitor has moved on writes into an element that is no longer shown, never over the new page.
 const routes = [
-  [/^#\/segments$/, () => renderSegments(main)],
-  [new RegExp(`^#/segments/${ID}$`), (m) => renderSegment(main, m[1])],
-  [/^#\/campaigns$/, () => renderCampaigns(main)],
-  [new RegExp(`^#/campaigns/${ID}$`), (m) => renderCampaign(main, m[1])],
-  [/^#\/flows$/, () => renderFlows(main, {})],
-  [new RegExp(`^#/flows/instances/${ID}$`), (m) => renderFlows(main, { instance: m[1] })],
-  [new RegExp(`^#/flows/contacts/${ID}$`), (m) => renderFlows(main, { contact: m[1] })],
-  [/^#\/reports$/, () => renderReports(main)],
-  [/^#\/chat$/, () => renderChat(main)],
-  [/^#\/docs$/, () => renderDocs(main)],
+  [/^#\/segments$/, (el) => renderSegments(el)],
+  [new RegExp(`^#/segments/${ID}$`), (el, m) => renderSegment(el, m[1])],
+  [/^#\/campaigns$/, (el) => renderCampaigns(el)],
+  [new RegExp(`^#/campaigns/${ID}$`), (el, m) => renderCampaign(el, m[1])],
+  [/^#\/flows$/, (el) => renderFlows(el, {})],
+  // Instance ids name their binding and transition (`<binding>:<transition>`): any characters.
+  [/^#\/flows\/instances\/([^/]+)$/, (el, m) => renderFlows(el, { instance: decodeURIComponent(m[1]) })],
+  [/^#\/flows\/contacts\/([^/]+)$/, (el, m) => renderFlows(el, { contact: decodeURIComponent(m[1]) })],
+  [/^#\/reports$/, (el) => renderReports(el)],
+  [/^#\/chat$/, (el) => renderChat(el)],
+  [/^#\/docs$/, (el) => renderDocs(el)],
 ];
 
 function signInPage(message) {
@@ -73,9 +76,9 @@ function signInPage(message) {
   key.focus();
 }
 
-function notFound(hash) {
+function notFound(el, hash) {
   show(
-    main,
+    el,
     h(
       'section',
       { class: 'card', id: 'not-found' },
@@ -86,7 +89,6 @@ function notFound(hash) {
   );
 }
 
-let rendering = 0;
 async function render() {
   if (!session.key()) return signInPage();
   nav.hidden = false;
@@ -98,19 +100,19 @@ async function render() {
   for (const a of nav.querySelectorAll('a'))
     a.classList.toggle('active', a.getAttribute('href') === `#/${section}`);
   document.title = `${section ? section[0].toUpperCase() + section.slice(1) : 'Segments'} · Segments console`;
-  const mine = ++rendering;
+  const view = h('div', { class: 'view' });
+  show(main, view);
   for (const [re, page] of routes) {
     const m = re.exec(hash);
     if (!m) continue;
     try {
-      return await page(m);
+      return await page(view, m);
     } catch (err) {
-      if (mine !== rendering) return;
-      if (err.status === 404) return notFound(hash);
-      return show(main, h('section', { class: 'card' }, errorLine(err)));
+      if (err.status === 404) return notFound(view, hash);
+      return show(view, h('section', { class: 'card' }, errorLine(err)));
     }
   }
-  notFound(hash);
+  notFound(view, hash);
 }
 
 document.getElementById('sign-out').addEventListener('click', () => {

@@ -150,6 +150,7 @@ function createForm(segments) {
           template: { text: template.value },
           name: name.value.trim() || 'Your campaign',
           ...(previewFor.value ? { contactId: previewFor.value } : {}),
+          ...(segment.value ? { segment: segment.value } : {}),
         };
         const p = await api('POST', '/campaigns/preview', body);
         if (mine === seq) show(rendered, h('div', { class: 'bubble' }, p.text));
@@ -243,6 +244,8 @@ function createForm(segments) {
       fields('contact', 'email'),
       ' ',
       fields('contact', 'lifetimeValue'),
+      ' ',
+      fields('segment', 'name'),
       ' ',
       fields('campaign', 'name'),
       ' · custom fields as {{#if contact.custom.plan}}…{{/if}}',

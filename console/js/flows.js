@@ -276,7 +276,15 @@ async function listInstances(el, detail, by, names) {
                 'tr',
                 { 'data-instance': i.id, 'data-status': i.status },
                 h('td', {}, names.get(i.flowId) ?? i.flowId),
-                h('td', {}, h('a', { href: `#/flows/contacts/${i.contactId}` }, h('code', {}, i.contactId))),
+                h(
+                  'td',
+                  {},
+                  h(
+                    'a',
+                    { href: `#/flows/contacts/${encodeURIComponent(i.contactId)}` },
+                    h('code', {}, i.contactId),
+                  ),
+                ),
                 h('td', {}, h('span', { class: `badge instance-${i.status}` }, i.status)),
                 h('td', {}, i.state ?? '–'),
                 h('td', { class: 'next-wake' }, fmtTime(i.nextWakeAt)),

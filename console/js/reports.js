@@ -175,28 +175,33 @@ async function runCompare(el, ids) {
       h(
         'div',
         {},
+        // One row per metric, one column per segment: narrow enough to sit beside the chart.
         h(
-          'table',
-          { id: 'compare-table' },
+          'div',
+          { class: 'scroll' },
           h(
-            'thead',
-            {},
+            'table',
+            { id: 'compare-table' },
             h(
-              'tr',
+              'thead',
               {},
-              h('th', {}, 'Segment'),
-              METRICS.map(([k, label]) => h('th', { class: 'num', 'data-metric': k }, label)),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            rows.map((r) =>
               h(
                 'tr',
                 {},
-                h('td', {}, r.name),
-                METRICS.map(([k, , how]) => h('td', { class: 'num' }, metricText(r[k], how))),
+                h('th', {}, 'Metric'),
+                rows.map((r) => h('th', { class: 'num' }, r.name)),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              METRICS.map(([k, label, how]) =>
+                h(
+                  'tr',
+                  { 'data-metric': k },
+                  h('th', {}, label),
+                  rows.map((r) => h('td', { class: 'num' }, metricText(r[k], how))),
+                ),
               ),
             ),
           ),

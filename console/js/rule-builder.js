@@ -57,6 +57,7 @@ export function ruleEditor({ ctx, rule, id, preview, onChange = () => {}, exclud
   let timer;
   let seq = 0;
   const lists = new WeakSet(); // membership conditions shown as "On list"
+  const untouched = new WeakSet(); // the starting condition of a new rule: not flagged until edited
   for (const c of conditionsOf(tree)) if (c.field === 'segment' && ctx.lists.includes(c.value)) lists.add(c);
 
   const builderEl = h('div', { class: 'rb', id: `${id}-builder` });
@@ -93,10 +94,11 @@ export function ruleEditor({ ctx, rule, id, preview, onChange = () => {}, exclud
       const t = textarea.value.trim();
       return t ? { text: t } : { why: 'Type a rule.' };
     }
-    const open = conditionsOf(tree)
-      .map((c) => missing(ctx, c))
-      .filter(Boolean);
-    if (open.length) return { why: `Complete the highlighted condition: it needs ${open[0]}.` };
+    const incomplete = conditionsOf(tree).filter((c) => missing(ctx, c));
+    const touched = incomplete.filter((c) => !untouched.has(c));
+    if (touched.length)
+      return { why: `Complete the highlighted condition: it needs ${missing(ctx, touched[0])}.` };
+    if (incomplete.length) return { why: 'Pick a field and fill in its value: the count follows as you go.' };
     const r = fromBuilder(tree);
     return r ? { text: printRule(r) } : { why: 'Add a condition.' };
   };
@@ -319,10 +321,11 @@ export function ruleEditor({ ctx, rule, id, preview, onChange = () => {}, exclud
     });
     const mark = () => {
       const m = missing(ctx, c);
-      row.classList.toggle('incomplete', Boolean(m));
+      row.classList.toggle('incomplete', Boolean(m) && !untouched.has(c));
       row.title = m ? `needs ${m}` : '';
     };
     const edited = () => {
+      untouched.delete(c);
       mark();
       changed();
     };
@@ -536,8 +539,11 @@ export function ruleEditor({ ctx, rule, id, preview, onChange = () => {}, exclud
   }
 
   setMode('builder');
-  if (rule === null || rule === undefined)
-    tree.children.push(newCondition('name', 'string', operatorsFor('name')));
+  if (rule === null || rule === undefined) {
+    const first = newCondition('name', 'string', operatorsFor('name'));
+    untouched.add(first);
+    tree.children.push(first);
+  }
   render();
   // The tags in use, offered wherever a tag is typed.
   const tags = h(

@@ -2,7 +2,7 @@
 // §3.2) and prints it as the canonical rule text, exactly as the server's formatRule does
 // (src/rules/format.ts, phrases.ts), so what the builder shows is what the API stores. Text typed
 // by hand is parsed by the server (a preview answers with its AST), so the grammar has one home.
-// test/unit/console/ruleText.test.ts holds this file to the server's catalogue and formatter.
+// test/unit/console/rule-text.test.ts holds this file to the server's catalogue and formatter.
 
 // ---- printing: a port of src/rules/format.ts ---------------------------------------------------
 

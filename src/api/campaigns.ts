@@ -97,7 +97,7 @@ export function registerCampaignRoutes(server: Server, deps: CampaignRouteDeps):
     const ws = workspaceOf(req);
     const b = parseTemplatePreview(req.body ?? {});
     const contact = b.contactId ? await deps.contacts.get(ws, b.contactId) : sampleContact();
-    const text = await campaigns.renderPreview(b.template, contact, b.name || 'Preview');
+    const text = await campaigns.renderPreview(ws, b.template, contact, b.name || 'Preview', b.segment);
     res.send(200, {
       text,
       contact: b.contactId ? { _id: contact._id, name: contact.name } : null,

@@ -28,7 +28,7 @@ export const idsSchema = z
   .transform((s) => s.split(','))
   .describe('comma-separated segment ids');
 
-/** `maxAge` (seconds) of the comparison's precomputed member figures; 0 asks for exact ones. */
+/** `maxAge` (seconds) of precomputed figures (the comparison's member figures, freshness audits); 0 asks for exact ones. */
 export const maxAgeSchema = wholeNumberParam(0, 86_400, MAX_AGE_ERROR);
 export const metricSchema = z.enum(COMPARE_METRICS as unknown as [CompareMetric, ...CompareMetric[]], {
   error: METRIC_ERROR,
@@ -86,7 +86,7 @@ export function registerReportRoutes(server: Server, reports: Reports): void {
   const { service } = reports;
 
   server.get(`${base}/segments`, async (req: Request, res: Response) => {
-    const list = await service.overview(workspaceOf(req), days(req, 30));
+    const list = await service.overview(workspaceOf(req), days(req, 30), maxAge(req));
     res.send(200, {
       segments: list.map((r) => ({
         id: r.id,
@@ -99,7 +99,7 @@ export function registerReportRoutes(server: Server, reports: Reports): void {
   });
 
   server.get(`${base}/segments/:id`, async (req: Request, res: Response) => {
-    res.send(200, await service.segment(workspaceOf(req), param(req, 'id'), days(req, 90)));
+    res.send(200, await service.segment(workspaceOf(req), param(req, 'id'), days(req, 90), maxAge(req)));
   });
 
   server.get(`${base}/segments/:id/chart.svg`, async (req: Request, res: Response) => {

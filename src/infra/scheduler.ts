@@ -46,7 +46,7 @@ export function createScheduler(
     // Once: a second call (the shutdown's own step after an early start) waits for the same drain.
     stop(timeoutMs) {
       state = 'stopped';
-      stopping ??= agenda.drain({ timeout: timeoutMs, closeConnection: false }).then((result) => {
+      stopping ??= drain(agenda, timeoutMs).then((result) => {
         if (result.timedOut)
           opts.log.warn({ running: result.running }, 'scheduler: jobs still running at shutdown');
       });
@@ -54,4 +54,26 @@ export function createScheduler(
     },
     state: () => (state === 'ok' && Date.now() - lastErrorAt < 60_000 ? 'error' : state),
   };
+}
+
+/**
+ * `agenda.drain`, ended as soon as no job runs. Agenda's own drain waits for `complete` events, and
+ * a job Agenda cancels itself (its lock check firing while the job saves its end) sends none: the
+ * drain then sat out its whole timeout (10 s) although nothing ran.
+ */
+async function drain(agenda: Agenda, timeoutMs: number) {
+  const idle = new AbortController();
+  const watch = setInterval(() => {
+    agenda.getRunningStats().then(
+      (s) => {
+        if (Object.values(s.jobStatus ?? {}).every((j) => !j?.running)) idle.abort();
+      },
+      () => idle.abort(), // not running at all
+    );
+  }, 100);
+  try {
+    return await agenda.drain({ timeout: timeoutMs, closeConnection: false, signal: idle.signal });
+  } finally {
+    clearInterval(watch);
+  }
 }

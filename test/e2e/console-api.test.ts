@@ -72,8 +72,8 @@ test('template preview: the sample contact, a real contact, and clear refusals',
   const vera = (await api('GET', '/contacts?email=vera%40acme.com')).body.items[0];
   const real = await api('POST', '/campaigns/preview', { template, contactId: vera._id });
   expect(real.body).toEqual({ text: 'Hi Vera, Preview is on', contact: { _id: vera._id, name: 'Vera' } });
-  // Text fields are always there ('' when unknown: docs/architecture.md); a custom field this
-  // contact lacks fails for that contact, as its delivery would.
+  // Text fields are always there ('' when unknown: docs/architecture.md); a trait the sample has
+  // but this contact lacks fails for that contact, as its delivery would.
   const nina = (await api('GET', '/contacts')).body.items.find((c: { name: string }) => c.name === 'Nina');
   expect(
     (
@@ -83,11 +83,18 @@ test('template preview: the sample contact, a real contact, and clear refusals',
       })
     ).body.text,
   ).toBe('To: .');
-  // The sample contact has bought something; Nina has not, so her delivery would fail.
-  const email = { text: 'We will write to {{contact.email}} about your order of {{contact.lastPurchaseAt}}' };
-  const fails = await api('POST', '/campaigns/preview', { template: email, contactId: nina._id });
+  const bought = { text: 'You last bought on {{contact.lastPurchaseAt}}' };
+  const fails = await api('POST', '/campaigns/preview', { template: bought, contactId: nina._id });
   expect([fails.status, fails.body.error.code]).toEqual([400, 'TEMPLATE_INVALID']);
   expect(fails.body.error.message).toMatch(/fails for this contact/);
+  // The audience is the segment deliveries see: by name or id; an unknown one is refused.
+  const seg = { text: 'News for {{segment.name}}, {{contact.firstName}}' };
+  expect(
+    (await api('POST', '/campaigns/preview', { template: seg, contactId: vera._id, segment: 'X' })).body.text,
+  ).toBe('News for X, Vera');
+  expect((await api('POST', '/campaigns/preview', { template: seg })).body.text).toBe('News for Sample, Sam');
+  const noSeg = await api('POST', '/campaigns/preview', { template: seg, segment: 'Nope' });
+  expect([noSeg.status, noSeg.body.error.code]).toEqual([400, 'SEGMENT_NOT_FOUND']);
   const broken = await api('POST', '/campaigns/preview', { template: { text: 'Hi {{#if}}' } });
   expect([broken.status, broken.body.error.code]).toEqual([400, 'TEMPLATE_INVALID']);
   const unknown = await api('POST', '/campaigns/preview', { template, contactId: 'nobody' });

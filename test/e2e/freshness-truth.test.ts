@@ -33,8 +33,9 @@ interface Fresh {
   disagreeing?: number;
   reasons?: string[];
 }
-async function freshness(segmentId: string): Promise<Fresh> {
-  const r = await call('GET', `/reports/segments/${segmentId}`);
+/** The report's freshness, audited now (`maxAge=0`) or reusing an audit up to 5 s old. */
+async function freshness(segmentId: string, auditNow = true): Promise<Fresh> {
+  const r = await call('GET', `/reports/segments/${segmentId}${auditNow ? '?maxAge=0' : ''}`);
   expect(r.status).toBe(200);
   return r.body.freshness as Fresh;
 }
@@ -71,6 +72,14 @@ test('a corrupted member makes the segment stale; repaired, it is fresh again', 
     member: true,
     result: true,
   });
+  expect(await freshness(vip)).toMatchObject({ state: 'fresh', disagreeing: 0 });
+
+  // Without maxAge a report reuses an audit, but never one older than the 5 s lag bound.
+  await app.conn.db!.collection('contacts').updateOne({ _id: ann as never }, { $set: { segments: [] } });
+  expect(await freshness(vip, false)).toMatchObject({ state: 'fresh', disagreeing: 0 }); // within 5 s
+  clock.advance(6_000);
+  expect(await freshness(vip, false)).toMatchObject({ state: 'stale', disagreeing: 1 });
+  await call('POST', `/contacts/${ann}/tags`, { add: ['silver'] });
   expect(await freshness(vip)).toMatchObject({ state: 'fresh', disagreeing: 0 });
 });
 

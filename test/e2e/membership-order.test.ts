@@ -122,6 +122,37 @@ test('segments created after the data: contacts enter when the clock crosses the
   expect(late(one(buyer, atRisk)[0]!, t0 + 60_001)).toBeLessThanOrEqual(LAG_MS);
 });
 
+test('a rule edited to depend on time after the data: a contact short of the boundary enters when it is crossed', async () => {
+  const t0 = clock.now().getTime();
+  const mia = (await call('POST', '/contacts', { externalId: 'mia', name: 'Mia' })).body._id as string;
+  await events([
+    {
+      eventId: 'm1',
+      type: 'purchase',
+      contactId: mia,
+      at: iso(t0 - 14 * DAY + 15_000),
+      data: { amount: 5, currency: 'EUR' },
+    },
+  ]);
+  const lapsed = await createSegment('Lapsed', 'purchaseCount > 5');
+  const edit = await call('PATCH', `/segments/${lapsed}`, { rule: 'lastPurchaseAt more than 14 days ago' });
+  expect(edit.status).toBe(200);
+  const rebuilt = await until(
+    () => call('GET', `/segments/${lapsed}`),
+    (s) => s.body.rebuild?.state === 'done',
+  );
+  expect(rebuilt.body.rebuild.state).toBe('done');
+  expect(await isMember(mia, lapsed)).toBe(false);
+  clock.advance(16_000);
+  expect(
+    await until(
+      () => isMember(mia, lapsed),
+      (m) => m,
+      3000,
+    ),
+  ).toBe(true);
+});
+
 test('restart on a database from an older release: contacts left without a recheck instant get one', async () => {
   const t0 = clock.now().getTime();
   const lena = (await call('POST', '/contacts', { externalId: 'lena', name: 'Lena' })).body._id as string;

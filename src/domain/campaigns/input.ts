@@ -88,6 +88,8 @@ export const templatePreviewSchema = z.strictObject({
   template: templateSchema,
   /** A contact of the workspace; without it, the sample contact every template is checked with. */
   contactId: z.string().trim().min(1).max(100).optional(),
+  /** The audience (a segment or list, by id or name): what `{{segment.name}}` shows. */
+  segment: ref.optional(),
   /** What `{{campaign.name}}` shows (default "Preview"). */
   name: z.string().max(100).optional(),
 });

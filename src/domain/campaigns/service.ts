@@ -10,6 +10,7 @@ import { parseCampaignInput } from './input';
 import { checkAction, fromStatuses, type CampaignAction } from './lifecycle';
 import { firstOccurrence } from './schedule';
 import type { Contact } from '../contacts/types';
+import { slugify } from '../segments/types';
 import { compileTemplate } from './template';
 import type { Campaign, CampaignStatus, DeliveryCounts, RunStatus } from './types';
 
@@ -95,14 +96,22 @@ export class CampaignService {
    * preview shows what would be sent); a template that does not compile is TEMPLATE_INVALID.
    */
   async renderPreview(
+    workspaceId: string,
     template: { text: string } | { file: string },
     contact: Contact,
     campaignName: string,
+    audience?: string,
   ): Promise<string> {
     const source = 'text' in template ? template.text : await this.file(template.file);
     const render = compileTemplate(source);
+    // The audience as deliveries see it; before one is chosen, the sample's.
+    const seg = audience ? await this.segment(workspaceId, audience, 'segment') : { name: 'Sample' };
     try {
-      return render({ contact, campaign: { name: campaignName } }).trim();
+      return render({
+        contact,
+        campaign: { name: campaignName },
+        segment: { name: seg.name, slug: slugify(seg.name) },
+      }).trim();
     } catch (err) {
       // What the sender would record as this contact's failed delivery.
       const why = (err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ').slice(0, 300);

@@ -90,7 +90,8 @@ export interface ContactRepo {
     fields: ContactFields,
     now: Date,
   ): Promise<Contact | null>;
-  delete(workspaceId: string, id: string): Promise<boolean>;
+  /** Deletes the contact; with `version`, only if it is still at that version. */
+  delete(workspaceId: string, id: string, version?: number): Promise<boolean>;
   /**
    * Contacts with `_id` greater than `afterId`, ascending: keyset pagination; `filter` narrows
    * them (every filter is served by an index).

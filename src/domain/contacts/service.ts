@@ -134,10 +134,20 @@ export class ContactService {
     });
   }
 
+  /**
+   * The membership engine first records the contact's exits (a deleted contact leaves every
+   * segment, and subscribers must hear it); the delete then applies only at the version that
+   * left everything, so a change in between (an event re-entering it) goes round again.
+   */
   async delete(workspaceId: string, id: string): Promise<void> {
-    if (!(await this.deps.repo.delete(workspaceId, id))) throw new NotFoundError('contact', id);
-    // The membership engine sees the contact gone and records its exits.
-    await this.deps.listener.contactChanged(workspaceId, id, 'contact');
+    const { listener, repo } = this.deps;
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const version = listener.contactDeleting ? await listener.contactDeleting(workspaceId, id) : undefined;
+      if (version === null) throw new NotFoundError('contact', id);
+      if (await repo.delete(workspaceId, id, version)) return;
+      if (version === undefined) throw new NotFoundError('contact', id);
+    }
+    throw new ConflictError('contact is changing too fast; retry');
   }
 
   /** Keyset pagination by `_id` (none seen twice or skipped), narrowed by the filters of listQuery.ts. */

@@ -35,7 +35,7 @@ export interface Contact extends Traits {
   workspaceId: string;
   externalId?: string;
   name: string;
-  /** Stored lower-case (rules compare it exactly, which an index serves). */
+  /** Stored lower-case (rules compare text case-insensitively all the same). */
   email?: string;
   /** Derived from email, lower-case. */
   emailDomain?: string;
@@ -76,4 +76,10 @@ export type TransitionCause = 'contact' | 'event' | 'time' | 'definition' | 'man
  */
 export interface ContactChangeListener {
   contactChanged(workspaceId: string, contactId: string, cause: 'contact' | 'event'): Promise<void>;
+  /**
+   * Before a delete: records the contact's exits from every segment and list (cause `contact`)
+   * and answers the version at which it may now be deleted (null when it is gone). A delete at
+   * another version means it changed meanwhile: ask again.
+   */
+  contactDeleting?(workspaceId: string, contactId: string): Promise<number | null>;
 }

@@ -36,8 +36,8 @@ export interface FreshnessInput {
   rebuild: RebuildRecord | null;
   sweeperLagMs: number;
   dispatcherLagMs: number;
-  /** The audit's count for a dynamic segment (see Freshness.disagreeing); absent when not audited. */
-  disagreeing?: number;
+  /** The audit of a dynamic segment (see Freshness.disagreeing) and its instant; absent when not audited. */
+  audit?: { count: number; at: Date };
 }
 
 export function rebuildState(r: RebuildRecord, now: Date, b: FreshnessBounds): RebuildInfo['state'] {
@@ -64,7 +64,8 @@ export function freshness(input: FreshnessInput, b: FreshnessBounds = DEFAULT_BO
     if (state === 'stuck') reasons.push('rebuild stuck');
   }
   if (sweeperLagMs > b.maxSweeperLagMs) reasons.push(`sweeper ${sweeperLagMs} ms behind`);
-  const disagreeing = input.type === 'dynamic' ? input.disagreeing : undefined;
+  const audit = input.type === 'dynamic' ? input.audit : undefined;
+  const disagreeing = audit?.count;
   if (disagreeing !== undefined && disagreeing > 0)
     reasons.push(
       `${disagreeing} ${disagreeing === 1 ? 'contact disagrees' : 'contacts disagree'} with the rule`,
@@ -75,7 +76,7 @@ export function freshness(input: FreshnessInput, b: FreshnessBounds = DEFAULT_BO
     ...(rebuildInfo ? { rebuild: rebuildInfo } : {}),
     sweeperLagMs,
     dispatcherLagMs,
-    ...(disagreeing === undefined ? {} : { disagreeing }),
+    ...(audit === undefined ? {} : { disagreeing: audit.count, auditedAt: audit.at.toISOString() }),
     ...(reasons.length > 0 ? { reasons } : {}),
   };
 }

@@ -47,6 +47,8 @@ export interface Freshness {
    * lag bound ago (members the rule rejects, non-members it accepts). 0 when fresh.
    */
   disagreeing?: number;
+  /** The business instant the audit was made (reports reuse one up to their `maxAge`). */
+  auditedAt?: string;
   /** Why it is stale (absent when fresh). */
   reasons?: string[];
 }

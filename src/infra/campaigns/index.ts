@@ -54,6 +54,8 @@ export interface Campaigns {
   defineJobs(): void;
   /** Attributes a contact's message to their campaign deliveries of the last 24 h. */
   recordReply(workspaceId: string, contactId: string, at: Date): Promise<number>;
+  /** Resolves when this process sends no run: in a graceful stop, before the database closes. */
+  idle(): Promise<void>;
   /** The operator's re-send of chosen `unknown` deliveries (resend.ts); never automatic. */
   resend: (campaign: Campaign, deliveryIds: string[]) => Promise<ResendResult[]>;
 }
@@ -110,6 +112,7 @@ export function createCampaigns(deps: CampaignDeps): Campaigns {
     },
     defineJobs: () => jobs.define(),
     recordReply: (ws, contactId, at) => deliveries.recordReply(ws, contactId, at),
+    idle: () => runner.idle(),
     resend: (campaign, ids) =>
       resendUnknown(
         { deliveries, audience, sender: deps.sender, concurrency: deps.concurrency, clock, gate },

@@ -37,10 +37,24 @@ export interface RunnerDeps extends SendLoopDeps {
 const POLL_MS = 100;
 
 export class RunRunner {
+  private readonly active = new Set<Promise<unknown>>();
+
   constructor(private readonly d: RunnerDeps) {}
 
+  /** Resolves when this process sends no run (a graceful stop waits for it before the database closes). */
+  async idle(): Promise<void> {
+    while (this.active.size) await Promise.allSettled([...this.active]);
+  }
+
   /** `touch` keeps the calling job's lock alive; called with the lease renewals. */
-  async process(ws: string, runId: string, touch: () => Promise<void> = async () => {}): Promise<RunOutcome> {
+  process(ws: string, runId: string, touch: () => Promise<void> = async () => {}): Promise<RunOutcome> {
+    const p = this.session(ws, runId, touch);
+    this.active.add(p);
+    void p.catch(() => undefined).finally(() => this.active.delete(p));
+    return p;
+  }
+
+  private async session(ws: string, runId: string, touch: () => Promise<void>): Promise<RunOutcome> {
     const { runs, lockMs, clock, gate } = this.d;
     // Stopping: leave the run to the next start (the job is rescheduled, not dropped).
     if (!gate.open) return { kind: 'busy', retryAt: clock() };

@@ -44,10 +44,10 @@ export interface Ready {
 }
 
 /**
- * A wave waits until a quarter of the concurrency may go (when the rate allows that many at once),
- * so at full speed a claim covers several messages, not one round trip per message.
+ * A wave waits until half the concurrency may go (when the rate allows that many at once), so at
+ * full speed one claim covers 16 messages or more (with the default 32), not one round trip each.
  */
-const WAVE_MIN_SHARE = 4;
+const WAVE_MIN_SHARE = 2;
 
 export async function sendPending(
   deps: SendLoopDeps,

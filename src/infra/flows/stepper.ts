@@ -7,14 +7,13 @@
  * A crash anywhere is replayed from the last persisted revision: effects already recorded are not
  * repeated, and timer jobs from the lost attempt find the revision moved on and do nothing.
  */
-import type { AnyBulkWriteOperation, Filter, UpdateFilter } from 'mongodb';
-import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { flowById, isEffect, zoneOrUtc, type FlowContext, type FlowFacts } from '../../../flows';
-import type { Contact } from '../../domain/contacts/types';
+import type { AnyBulkWriteOperation } from 'mongodb';
+import { isEffect } from '../../../flows';
 import type { SendGate } from '../../domain/ports/sendGate';
 import { BatchWriter, OUTCOME_DELAY_MS } from '../batchWriter';
 import type { Logger } from '../logger';
 import type { EffectCall, EffectResult, EffectRunner } from './effects';
+import { computeStep, effectCall, effectCalls, persistOp, type Facts, type Step } from './step';
 import {
   leaseMany,
   type FlowCollections,
@@ -23,10 +22,7 @@ import {
   type PendingTimer,
 } from './store';
 
-export interface Facts {
-  contact: Contact;
-  segmentNames: string[];
-}
+export type { Facts } from './step';
 
 export interface FactsSource {
   /** The contact and the names of its segments; null when the contact no longer exists. */
@@ -70,15 +66,6 @@ export type StepResult = 'stepped' | 'stale' | 'busy' | 'gone';
  * flight to the channel, about what the in-process pool of 16 plus Agenda's wakes allowed.
  */
 const EFFECT_WAVE = 16;
-
-/** A step computed, before its actions are carried out. */
-interface Step {
-  inst: FlowInstance;
-  contact: Contact;
-  timer: PendingTimer | null;
-  snap: AnyMachineSnapshot;
-  actions: { type: string; params?: unknown }[];
-}
 
 type RunEffect = (call: EffectCall) => Promise<EffectResult>;
 
@@ -188,7 +175,7 @@ export class FlowStepper {
         await this.release(inst);
         continue;
       }
-      const step = this.compute(inst, facts.get(inst.contactId) ?? null, timer);
+      const step = computeStep(this.d, inst, facts.get(inst.contactId) ?? null, timer);
       if (typeof step === 'string') await this.close(inst, 'failed', step);
       else steps.push(step);
     }
@@ -201,7 +188,7 @@ export class FlowStepper {
     try {
       for (; i < steps.length && this.d.gate?.open !== false; i += EFFECT_WAVE) {
         const wave = steps.slice(i, i + EFFECT_WAVE);
-        const begun = await this.d.effects.begin(wave.flatMap((st) => this.effectCalls(st)));
+        const begun = await this.d.effects.begin(wave.flatMap((st) => effectCalls(st)));
         const perform: RunEffect = async (call) => {
           if (!begun.has(call.key)) return this.d.effects.run(call);
           const result = await this.d.effects.perform(call);
@@ -210,7 +197,7 @@ export class FlowStepper {
         };
         const outs = await Promise.all(wave.map((st) => this.carryOut(st, perform)));
         wave.forEach((st, k) =>
-          writes.push({ updateOne: this.persistOp(st, outs[k]!.timers, outs[k]!.history) }),
+          writes.push({ updateOne: persistOp(this.d.clock(), st, outs[k]!.timers, outs[k]!.history) }),
         );
       }
     } finally {
@@ -236,13 +223,13 @@ export class FlowStepper {
       await this.release(inst);
       return 'stale';
     }
-    const step = this.compute(inst, await this.d.facts.load(inst.workspaceId, inst.contactId), timer);
+    const step = computeStep(this.d, inst, await this.d.facts.load(inst.workspaceId, inst.contactId), timer);
     if (typeof step === 'string') {
       await this.close(inst, 'failed', step);
       return 'stepped';
     }
     const { timers, history } = await this.carryOut(step, (call) => this.d.effects.run(call));
-    const op = this.persistOp(step, timers, history);
+    const op = persistOp(this.d.clock(), step, timers, history);
     const res = await this.d.c.instances.updateOne(op.filter, op.update);
     if (res.matchedCount === 0) {
       // Stopped or cancelled meanwhile: the timers this step scheduled must not fire.
@@ -250,50 +237,6 @@ export class FlowStepper {
       return 'stale';
     }
     return 'stepped';
-  }
-
-  /** The next snapshot and its actions (XState's pure transition), or why the step cannot run. */
-  private compute(inst: FlowInstance, loaded: Facts | null, timer: PendingTimer | null): Step | string {
-    const flow = flowById(inst.flowId);
-    if (!flow) return `flow ${inst.flowId} no longer exists`;
-    if (!loaded) return 'the contact was deleted';
-    const facts: FlowFacts = {
-      now: this.d.clock().getTime(),
-      timezone: zoneOrUtc(loaded.contact.custom?.timezone),
-      segments: loaded.segmentNames,
-      contact: { ...loaded.contact },
-    };
-    const m = flow.machine;
-    let snap: AnyMachineSnapshot;
-    let actions: { type: string; params?: unknown }[];
-    if (timer === null) {
-      [snap, actions] = initialTransition(m, {
-        timeScale: this.d.timeScale,
-        facts,
-        ...(this.d.botGreets ? { botGreets: true } : {}),
-      });
-    } else {
-      const restored = m.resolveState(JSON.parse(inst.snapshot ?? '{}') as never);
-      const [fresh] = transition(m, restored, { type: 'flow.facts', facts });
-      [snap, actions] = transition(m, fresh, { type: timer.eventType });
-    }
-    return { inst, contact: loaded.contact, timer, snap, actions };
-  }
-
-  private effectCall(st: Step, i: number, a: { type: string; params?: unknown }): EffectCall {
-    return {
-      key: `${st.inst._id}:${st.inst.rev}:${i}`,
-      workspaceId: st.inst.workspaceId,
-      instanceId: st.inst._id,
-      flowId: st.inst.flowId,
-      contact: st.contact,
-      action: a.type as EffectCall['action'],
-      params: a.params as never,
-    };
-  }
-
-  private effectCalls(st: Step): EffectCall[] {
-    return st.actions.flatMap((a, i) => (isEffect(a.type) ? [this.effectCall(st, i, a)] : []));
   }
 
   /** A step's actions in order: effects (through `effect`), delayed raises as timers, cancels. */
@@ -307,7 +250,7 @@ export class FlowStepper {
     const timers = inst.timers.filter((t) => t !== st.timer);
     for (const [i, a] of st.actions.entries()) {
       if (isEffect(a.type)) {
-        const r = await effect(this.effectCall(st, i, a));
+        const r = await effect(effectCall(st, i, a));
         history.push({ at: this.d.clock(), kind: a.type, detail: r.detail, outcome: r.outcome });
       } else if (a.type === 'xstate.raise' && (a.params as RaiseParams).delay !== undefined) {
         const p = a.params as RaiseParams;
@@ -346,38 +289,6 @@ export class FlowStepper {
       { $set: { lockUntil: until } },
     );
     return res.modifiedCount === 1 ? { ...inst, lockUntil: until } : 'busy';
-  }
-
-  /** The compare-and-set write of a step's outcome (the revision it read; every change bumps it). */
-  private persistOp(
-    st: Step,
-    timers: PendingTimer[],
-    history: HistoryEntry[],
-  ): { filter: Filter<FlowInstance>; update: UpdateFilter<FlowInstance> } {
-    const { inst, snap } = st;
-    const now = this.d.clock();
-    const done = snap.status === 'done';
-    if (done) history.push({ at: now, kind: 'done', detail: `finished in ${JSON.stringify(snap.value)}` });
-    // Facts about the contact are refreshed on every step: never stored.
-    const ctx = snap.context as FlowContext;
-    const stored = { ...snap, context: { ...ctx, facts: { ...ctx.facts, contact: undefined } } };
-    return {
-      filter: { _id: inst._id, rev: inst.rev },
-      update: {
-        $set: {
-          snapshot: JSON.stringify(stored),
-          state: typeof snap.value === 'string' ? snap.value : JSON.stringify(snap.value),
-          rev: inst.rev + 1,
-          timers: done ? [] : timers,
-          nextWakeAt: done ? null : (timers.map((t) => t.dueAt).sort((a, b) => +a - +b)[0] ?? null),
-          lockUntil: null,
-          updatedAt: now,
-          ...(inst.startedAt ? {} : { startedAt: now }),
-          ...(done ? { status: 'done' as const, openSlot: `closed:${inst._id}`, endedAt: now } : {}),
-        },
-        $push: { history: { $each: history } },
-      },
-    };
   }
 
   private async release(inst: FlowInstance): Promise<void> {

@@ -5,6 +5,7 @@
  * never both record the same change), then move the outbox to `segment_transitions`.
  */
 import { randomUUID } from 'node:crypto';
+import { evaluateBy } from '../../domain/contacts/repo';
 import type { ContactChangeListener, TransitionCause } from '../../domain/contacts/types';
 import type { CompiledWorkspace } from '../../domain/membership/evaluate';
 import type { Clock, PendingTransition } from '../../domain/membership/transitions';
@@ -72,6 +73,48 @@ export class MembershipEngine implements ContactChangeListener {
       return undefined;
     if (outbox.length > 0) await this.flush(doc.workspaceId, doc._id);
     return plan?.pending ?? [];
+  }
+
+  /**
+   * Before a contact is deleted: it leaves every segment and list through the same guarded write
+   * and outbox as any change (cause `contact`), the outbox is moved, and the version at which
+   * the contact may be deleted is returned (null when it is gone). Until the delete, the contact
+   * is due for a recheck (EVALUATE_WITHIN_MS): if the delete never comes, it re-enters.
+   */
+  async contactDeleting(workspaceId: string, contactId: string): Promise<number | null> {
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      const doc = await this.c.contacts.findOne({ _id: contactId, workspaceId });
+      if (!doc) return null;
+      const outbox = doc.pendingTransitions?.length ?? 0;
+      if (doc.segments.length === 0 && outbox === 0) return doc.version;
+      if (doc.segments.length === 0) {
+        // Another flusher holds the outbox: let it finish (its lease is short) and look again.
+        await this.flush(workspaceId, contactId);
+        if (attempt > 1) await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      const now = this.clock();
+      let seq = doc.transitionSeq ?? 0;
+      const pending: PendingTransition[] = doc.segments.map((m) => ({
+        workspaceId,
+        contactId,
+        segmentId: m.segmentId,
+        kind: 'exited',
+        at: now,
+        cause: 'contact',
+        seq: ++seq,
+      }));
+      const r = await this.c.contacts.updateOne(
+        { _id: contactId, workspaceId, version: doc.version },
+        {
+          $set: { segments: [], transitionSeq: seq, nextRecheckAt: evaluateBy(now) },
+          $push: { pendingTransitions: { $each: pending } },
+          $inc: { version: 1 },
+        },
+      );
+      if (r.matchedCount === 1) await this.flush(workspaceId, contactId);
+    }
+    throw new ConflictError('The contact kept changing; try again');
   }
 
   /**

@@ -25,17 +25,52 @@ export class ReportQueries {
     private readonly catalog: Pick<SegmentCatalog, 'get'>,
   ) {}
 
+  /** Recent audit counts by `workspaceId:segmentId` (see `disagreements`). */
+  private readonly audits = new Map<
+    string,
+    { generation: number; realAt: number; at: Date; count: number }
+  >();
+
   /**
    * Per dynamic segment among `segmentIds`: contacts whose stored membership disagrees with the
-   * rule now and `lagMs` ago (audit.ts; one count per segment).
+   * rule now and `lagMs` ago (audit.ts; one count per segment, a pass over the workspace's
+   * contacts each). A clean audit (0) younger than `maxAgeMs` (real and business time) for the
+   * same rules is reused, so a healthy report asked for again and again audits at most once per
+   * `maxAgeMs`; a count above 0 is never reused (it may be a rebuild in progress, or a repair
+   * may come at any moment), so a report that says stale always says so from a fresh look.
    */
   async disagreements(
     workspaceId: string,
     segmentIds: readonly string[],
     lagMs: number,
-  ): Promise<Map<string, number>> {
+    maxAgeMs: number,
+  ): Promise<Map<string, { count: number; at: Date }>> {
     const ws = await this.catalog.get(workspaceId);
-    return disagreements(this.m, workspaceId, ws, segmentIds, this.clock(), lagMs);
+    const now = this.clock();
+    const real = Date.now();
+    const key = (id: string) => `${workspaceId}:${id}`;
+    const usable = (id: string) => {
+      const e = this.audits.get(key(id));
+      return (
+        e !== undefined &&
+        e.count === 0 &&
+        e.generation === ws.generation &&
+        real - e.realAt <= maxAgeMs &&
+        Math.abs(now.getTime() - e.at.getTime()) <= maxAgeMs
+      );
+    };
+    const missing = segmentIds.filter((id) => !usable(id));
+    if (missing.length > 0) {
+      const counts = await disagreements(this.m, workspaceId, ws, missing, now, lagMs);
+      for (const [id, count] of counts)
+        this.audits.set(key(id), { generation: ws.generation, realAt: real, at: now, count });
+    }
+    const out = new Map<string, { count: number; at: Date }>();
+    for (const id of segmentIds) {
+      const e = this.audits.get(key(id));
+      if (e && e.generation === ws.generation) out.set(id, { count: e.count, at: e.at });
+    }
+    return out;
   }
 
   /** Members now, per segment (segments with none are absent). */

@@ -14,6 +14,14 @@ import type { SegmentRepo } from '../repos/segments';
 import type { MemberStatsCache } from './memberStats';
 import type { ReportQueries } from './queries';
 
+/**
+ * How old a freshness audit may be when a report does not say (`maxAge`). The audit reads every
+ * contact of the workspace once per dynamic segment (docs/membership.md), so reports asked for
+ * again and again reuse it, but for no longer than the lag bound (5 s): then no report says
+ * `fresh` while a contact has disagreed with its rule for longer than that bound.
+ */
+export const AUDIT_MAX_AGE_MS = DEFAULT_BOUNDS.maxSweeperLagMs;
+
 export interface SegmentReport {
   id: string;
   name: string;
@@ -33,16 +41,24 @@ export interface ReportDeps {
 export class ReportService {
   constructor(private readonly d: ReportDeps) {}
 
-  /** Every segment of the workspace with its size, freshness and `days` of history. */
-  async overview(workspaceId: string, days = 30): Promise<SegmentReport[]> {
+  /**
+   * Every segment of the workspace with its size, freshness and `days` of history. The freshness
+   * audit may be up to `auditMaxAgeMs` old (0: audit now).
+   */
+  async overview(workspaceId: string, days = 30, auditMaxAgeMs?: number): Promise<SegmentReport[]> {
     const segments = await this.d.segments.list(workspaceId);
-    return this.reports(workspaceId, segments, days);
+    return this.reports(workspaceId, segments, days, auditMaxAgeMs);
   }
 
-  async segment(workspaceId: string, id: string, days: number): Promise<SegmentReport> {
+  async segment(
+    workspaceId: string,
+    id: string,
+    days: number,
+    auditMaxAgeMs?: number,
+  ): Promise<SegmentReport> {
     const s = await this.d.segments.get(workspaceId, id);
     if (!s) throw new NotFoundError('segment', id);
-    return (await this.reports(workspaceId, [s], days))[0]!;
+    return (await this.reports(workspaceId, [s], days, auditMaxAgeMs))[0]!;
   }
 
   /** One segment's name and history, without freshness (what a chart needs). */
@@ -141,7 +157,11 @@ export class ReportService {
    * Freshness of each segment: one read of the rebuilds and of each lag, and the audit of stored
    * memberships against the rules (one count per dynamic segment, audit.ts).
    */
-  async freshness(workspaceId: string, segments: readonly Segment[]): Promise<Map<string, Freshness>> {
+  async freshness(
+    workspaceId: string,
+    segments: readonly Segment[],
+    auditMaxAgeMs = AUDIT_MAX_AGE_MS,
+  ): Promise<Map<string, Freshness>> {
     const q = this.d.queries;
     const bounds = this.d.bounds ?? DEFAULT_BOUNDS;
     const dynamic = segments.filter((s) => s.type === 'dynamic').map((s) => s._id);
@@ -149,7 +169,7 @@ export class ReportService {
       q.rebuilds(workspaceId),
       q.sweeperLagMs(),
       q.dispatcherLagMs(),
-      q.disagreements(workspaceId, dynamic, bounds.maxSweeperLagMs),
+      q.disagreements(workspaceId, dynamic, bounds.maxSweeperLagMs, auditMaxAgeMs),
     ]);
     // Leases and rebuild times are real time; the lags above are measured on the engine's clock.
     const now = new Date();
@@ -163,7 +183,7 @@ export class ReportService {
             rebuild: rebuilds.get(s._id) ?? null,
             sweeperLagMs,
             dispatcherLagMs,
-            ...(wrong.has(s._id) ? { disagreeing: wrong.get(s._id) } : {}),
+            ...(wrong.has(s._id) ? { audit: wrong.get(s._id) } : {}),
           },
           bounds,
         ),
@@ -171,10 +191,15 @@ export class ReportService {
     );
   }
 
-  private async reports(workspaceId: string, segments: readonly Segment[], days: number) {
+  private async reports(
+    workspaceId: string,
+    segments: readonly Segment[],
+    days: number,
+    auditMaxAgeMs?: number,
+  ) {
     const [{ history, sizes }, fresh] = await Promise.all([
       this.histories(workspaceId, segments, days),
-      this.freshness(workspaceId, segments),
+      this.freshness(workspaceId, segments, auditMaxAgeMs),
     ]);
     return segments.map((s) => ({
       id: s._id,

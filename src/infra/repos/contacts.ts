@@ -188,8 +188,8 @@ export class MongoContactRepo implements ContactRepo {
     return new Set(ids.filter((id) => !ok.has(id)));
   }
 
-  async delete(workspaceId: string, id: string): Promise<boolean> {
-    const r = await this.col.deleteOne({ workspaceId, _id: id });
+  async delete(workspaceId: string, id: string, version?: number): Promise<boolean> {
+    const r = await this.col.deleteOne({ workspaceId, _id: id, ...(version === undefined ? {} : { version }) });
     return r.deletedCount === 1;
   }
 

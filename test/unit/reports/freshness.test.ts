@@ -61,16 +61,16 @@ test.each([
   ],
   [
     'the audit finds two contacts whose stored membership disagrees with the rule',
-    { disagreeing: 2 },
+    { audit: { count: 2, at: now } },
     'stale',
     now.toISOString(),
     ['2 contacts disagree with the rule'],
   ],
-  ['the audit finds none', { disagreeing: 0 }, 'fresh', now.toISOString(), undefined],
+  ['the audit finds none', { audit: { count: 0, at: now } }, 'fresh', now.toISOString(), undefined],
   [
     'a rebuild running with disagreements: stale (members mix two rules)',
     {
-      disagreeing: 1,
+      audit: { count: 1, at: now },
       rebuild: { done: false, requestedAt: ago(1000), leaseUntil: new Date(now.getTime() + 20_000) },
     },
     'stale',
