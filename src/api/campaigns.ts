@@ -18,6 +18,7 @@ import { ValidationError } from '../errors';
 import type { DeliveryRepo } from '../infra/campaigns/deliveries';
 import { RESEND_MAX, type ResendResult } from '../infra/campaigns/resend';
 import { API_PREFIX, workspaceOf } from './auth';
+import { onlyPost } from './methods';
 
 export interface CampaignRouteDeps {
   campaigns: CampaignService;
@@ -35,6 +36,7 @@ export const resendSchema = z.strictObject({
     .min(1)
     .max(RESEND_MAX)
     .refine((ids) => new Set(ids).size === ids.length, { error: 'ids must not repeat' })
+    .meta({ uniqueItems: true })
     .describe(`ids of unknown deliveries (from GET .../deliveries?status=unknown), 1 to ${RESEND_MAX}`),
 });
 
@@ -90,6 +92,7 @@ export function registerCampaignRoutes(server: Server, deps: CampaignRouteDeps):
     res.send(200, { items: await campaigns.list(workspaceOf(req)) });
   });
 
+  onlyPost(server, `${base}/preview`);
   server.post(`${base}/preview`, async (req: Request, res: Response) => {
     const ws = workspaceOf(req);
     const b = parseTemplatePreview(req.body ?? {});

@@ -72,6 +72,7 @@ test.each([
   ['/segments', 'post', { name: 'L', type: 'static', rule: 'tag = "x"' }],
   ['/segments', 'post', { name: '   ' }],
   ['/admin/workspaces/{id}/keys', 'post', null],
+  ['/admin/workspaces/{id}/keys', 'post', ''],
 ])('%s %s %j: the document and the server agree', async (path, method, value) => {
   const valid = ajv.validate(body(path, method), value);
   const url = path.replace('{id}', path.startsWith('/admin') ? 'contract' : contactId);

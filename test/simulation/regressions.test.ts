@@ -15,6 +15,32 @@ afterAll(() => p.close(), 60_000);
 
 const cases: [string, Op[]][] = [
   [
+    // seed 267634981, run against the rebuild before issue 23's fix: a segment edited after the
+    // data never scheduled the contact 2 h short of its boundary (and so it never entered).
+    'a rule edited to depend on time schedules the contact that does not match yet',
+    [
+      { kind: 'upsert', k: 0, bulk: false, fields: { createdAgoMs: 79_200_000 }, via: 0 },
+      {
+        kind: 'createSegment',
+        slot: 0,
+        rule: { kind: 'condition', field: 'supportTickets', operator: '>', value: 1 },
+        via: 0,
+      },
+      {
+        kind: 'editSegment',
+        slot: 0,
+        rule: {
+          kind: 'condition',
+          field: 'createdAt',
+          operator: 'more than ago',
+          value: { amount: 1, unit: 'days' },
+        },
+        via: 1,
+      },
+      { kind: 'advance', ms: 7_200_001 },
+    ],
+  ],
+  [
     // seed 1974145632: deleting a contact recorded no exits (the engine found it gone).
     'a deleted contact leaves its segments in the feed',
     [

@@ -57,8 +57,8 @@ export function createHttpServer(opts: HttpServerOptions): Server {
     reader(req, res, next);
   }) as Handler);
   server.use(rejectDeepBodies);
-  server.use(restify.plugins.jsonBodyParser({ mapParams: false }));
   server.use(noBodyIsUndefined);
+  server.use(restify.plugins.jsonBodyParser({ mapParams: false }));
 
   server.on('restifyError', (req: restify.Request, res: restify.Response, err: unknown, next: () => void) => {
     const { status, body } = toHttpError(err);
@@ -97,6 +97,7 @@ function onlyJsonBodies(req: restify.Request, _res: restify.Response, next: (err
 /**
  * A request without a body leaves restify's empty Buffer in `req.body`, which a schema takes for
  * an object with no keys: `PATCH` with no body passed as `{}`. Routes see `undefined` instead.
+ * Before JSON parsing, so a body of `""` (JSON for the empty string) stays a string.
  */
 function noBodyIsUndefined(req: restify.Request, _res: restify.Response, next: () => void): void {
   const body: unknown = req.body;
