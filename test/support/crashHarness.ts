@@ -97,6 +97,8 @@ export class CrashHarness {
       CAMPAIGN_LOCK_MS: '1000',
       FLOW_LOCK_MS: '1000',
       SHUTDOWN_TIMEOUT_MS: '10000',
+      // The welcome flow sends all of its steps (by default the bot's greeting replaces the first).
+      BOT_WELCOME: 'flow',
       ...this.extraEnv,
     };
   }
