@@ -29,7 +29,8 @@ function int(name: string, fallback?: number): number | undefined {
 
 async function main(): Promise<void> {
   const runs = int('runs', 200)!;
-  const seed = int('seed');
+  // A seed is always chosen here and printed first, so a campaign stopped mid-way can be replayed.
+  const seed = int('seed') ?? Date.now() % 2 ** 31;
   const path = arg('path');
   const maxLength = int('max');
   const dry = arg('dry') !== undefined;
@@ -47,12 +48,17 @@ async function main(): Promise<void> {
   await p.open();
   const started = Date.now();
   let failed = false;
+  process.stdout.write(`simulation: ${runs} sequences, seed ${seed}${path ? `, path ${path}` : ''}\n`);
   try {
     await simulate(p, {
       runs,
-      ...(seed === undefined ? {} : { seed }),
+      seed,
       ...(path === undefined ? {} : { path }),
       ...(maxLength === undefined ? {} : { maxLength }),
+      firstFailure: (ops, err) => {
+        const why = err instanceof Error ? err.message.split('\n--- steps')[0] : String(err);
+        process.stdout.write(`\nFIRST FAILURE (before shrinking): ${why}\n${JSON.stringify(ops)}\n\n`);
+      },
       progress: (n) => {
         if (n % 50 === 0 || n === runs) {
           const s = (Date.now() - started) / 1000;
