@@ -14,7 +14,8 @@ import { BindingRepo, bindsSegment } from './bindings';
 import { EffectRunner, type EffectPorts } from './effects';
 import { agendaTimers, defineFlowJobs, type DwellJobData } from './jobs';
 import { FlowStarter } from './starter';
-import { FlowStepper, type Facts, type WakeJobData } from './stepper';
+import { ContactFacts } from './facts';
+import { FlowStepper, type WakeJobData } from './stepper';
 import { FlowAdmission, recordStarts } from './admission';
 import { ensureFlowIndexes, flowCollections, type FlowCollections, type FlowInstance } from './store';
 
@@ -51,7 +52,8 @@ export class FlowRuntime {
   /** Admission of pending instances: re-entry policy, dwell (admission.ts). */
   readonly admission: FlowAdmission;
   private readonly timers;
-  private names = new Map<string, { checkedAt: number; generation: number; keys: Map<string, string> }>();
+  /** Contacts with their segment names for the steps, and the segment-name cache. */
+  private readonly contactFacts: ContactFacts;
   private loop: Loop | undefined;
   /** The timer pass running now, whether another must follow it, and up to when the last one looked. */
   private pass: Promise<void> | undefined;
@@ -72,9 +74,10 @@ export class FlowRuntime {
     this.c = flowCollections(db);
     this.bindings = new BindingRepo(this.c, o.clock);
     this.timers = agendaTimers(o.agenda, o.log);
+    this.contactFacts = new ContactFacts(o.ports, o.segments);
     this.stepper = new FlowStepper({
       c: this.c,
-      facts: { load: (ws, id) => this.facts(ws, id), loadMany: (ws, ids) => this.factsMany(ws, ids) },
+      facts: this.contactFacts,
       effects: new EffectRunner(this.c, o.ports, o.clock, o.log, this.gate),
       timers: this.timers,
       gate: this.gate,
@@ -87,7 +90,7 @@ export class FlowRuntime {
     this.starter = new FlowStarter({
       c: this.c,
       bindings: this.bindings,
-      segmentKey: async (ws, id) => (await this.segmentKeys(ws, id)).get(id),
+      segmentKey: async (ws, id) => (await this.contactFacts.segmentKeys(ws, id)).get(id),
       kick: (ws, id) => this.kick(ws, id),
       stop: (inst, why) => this.stopInstance(inst, 'cancelled', `stopped: ${why}`),
       clock: o.clock,
@@ -142,7 +145,7 @@ export class FlowRuntime {
       (b) => b.flowId === WELCOME_FLOW && b.on === 'entered',
     );
     if (mine.length === 0 || segmentIds.length === 0) return false;
-    const keys = await this.segmentKeys(ws, segmentIds[0]);
+    const keys = await this.contactFacts.segmentKeys(ws, segmentIds[0]);
     return mine.some((b) => segmentIds.some((id) => bindsSegment(b, id, keys.get(id))));
   }
 
@@ -343,55 +346,5 @@ export class FlowRuntime {
     }
     await this.timers.cancel(inst.timers.map((t) => t.jobId));
     return true;
-  }
-
-  private async facts(ws: string, contactId: string): Promise<Facts | null> {
-    const contact = await this.o.ports.contactById(ws, contactId);
-    if (!contact) return null;
-    const names = await this.segmentNames(
-      ws,
-      contact.segments.map((s) => s.segmentId),
-    );
-    return { contact, segmentNames: names };
-  }
-
-  private async factsMany(ws: string, ids: string[]): Promise<Map<string, Facts>> {
-    const ports = this.o.ports;
-    const contacts = ports.contactsByIds
-      ? await ports.contactsByIds(ws, [...new Set(ids)])
-      : (await Promise.all(ids.map((id) => ports.contactById(ws, id)))).flatMap((c) => (c ? [c] : []));
-    const out = new Map<string, Facts>();
-    for (const contact of contacts) {
-      const segmentNames = await this.segmentNames(
-        ws,
-        contact.segments.map((s) => s.segmentId),
-      );
-      out.set(contact._id, { contact, segmentNames });
-    }
-    return out;
-  }
-
-  private async segmentNames(ws: string, ids: string[]): Promise<string[]> {
-    const keys = await this.segmentKeys(ws, ids[0]);
-    return ids.flatMap((id) => keys.get(`name:${id}`) ?? []);
-  }
-
-  /** id → lower-case name and `name:<id>` → name, re-read when the segment generation moves (checked ≤ 1/s). */
-  private async segmentKeys(ws: string, wanted?: string): Promise<Map<string, string>> {
-    const hit = this.names.get(ws);
-    const fresh = hit && Date.now() - hit.checkedAt < 1000 && (wanted === undefined || hit.keys.has(wanted));
-    if (hit && fresh) return hit.keys;
-    const generation = await this.o.segments.generation(ws);
-    if (hit && hit.generation === generation) {
-      hit.checkedAt = Date.now();
-      return hit.keys;
-    }
-    const keys = new Map<string, string>();
-    for (const s of await this.o.segments.list(ws)) {
-      keys.set(s._id, s.nameKey);
-      keys.set(`name:${s._id}`, s.name);
-    }
-    this.names.set(ws, { checkedAt: Date.now(), generation, keys });
-    return keys;
   }
 }
