@@ -189,7 +189,11 @@ export class MongoContactRepo implements ContactRepo {
   }
 
   async delete(workspaceId: string, id: string, version?: number): Promise<boolean> {
-    const r = await this.col.deleteOne({ workspaceId, _id: id, ...(version === undefined ? {} : { version }) });
+    const r = await this.col.deleteOne({
+      workspaceId,
+      _id: id,
+      ...(version === undefined ? {} : { version }),
+    });
     return r.deletedCount === 1;
   }
 
