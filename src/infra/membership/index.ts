@@ -37,17 +37,13 @@ export class Membership {
   readonly queries: SegmentQueries;
   readonly clock: Clock;
   private loops: Loop[] = [];
-  private readonly db: Db;
-  private readonly segments: SegmentRepo;
 
   constructor(
-    db: Db,
-    segments: SegmentRepo,
+    private readonly db: Db,
+    private readonly segments: SegmentRepo,
     private readonly log: Logger,
     private readonly opts: MembershipOptions = {},
   ) {
-    this.db = db;
-    this.segments = segments;
     this.clock = opts.clock ?? (() => new Date());
     this.collections = membershipCollections(db);
     this.catalog = new SegmentCatalog(segments);
