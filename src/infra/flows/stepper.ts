@@ -196,6 +196,9 @@ export class FlowStepper {
           return result;
         };
         const outs = await Promise.all(wave.map((st) => this.carryOut(st, perform)));
+        // The wave's records are written before the next wave begins: a kill leaves at most one
+        // wave per worker undecided (answers within a slow wave are written as they come).
+        await finished.flush();
         wave.forEach((st, k) =>
           writes.push({ updateOne: persistOp(this.d.clock(), st, outs[k]!.timers, outs[k]!.history) }),
         );
