@@ -1,5 +1,5 @@
 /**
- * `npm run simulate -- [--runs=N] [--seed=S] [--path=P] [--dry] [--min=L] [--max=L]`: the simulation outside
+ * `npm run simulate -- [--runs=N] [--seed=S] [--path=P] [--dry] [--max=L]`: the simulation outside
  * jest, for long campaigns and for replaying a failure. It starts its own database exactly as the
  * tests do (the chain with in-memory backends), runs N sequences (default 200), prints progress,
  * what the sequences exercised, and on failure the shrunk sequence with the seed and path that
@@ -32,7 +32,6 @@ async function main(): Promise<void> {
   // A seed is always chosen here and printed first, so a campaign stopped mid-way can be replayed.
   const seed = int('seed') ?? Date.now() % 2 ** 31;
   const path = arg('path');
-  const minLength = int('min');
   const maxLength = int('max');
   const dry = arg('dry') !== undefined;
   let stopDb: (() => Promise<void>) | undefined;
@@ -55,7 +54,6 @@ async function main(): Promise<void> {
       runs,
       seed,
       ...(path === undefined ? {} : { path }),
-      ...(minLength === undefined ? {} : { minLength }),
       ...(maxLength === undefined ? {} : { maxLength }),
       firstFailure: (ops, err) => {
         const why = err instanceof Error ? err.message.split('\n--- steps')[0] : String(err);

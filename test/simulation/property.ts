@@ -13,7 +13,7 @@ export interface SimulationOptions {
   runs: number;
   seed?: number;
   path?: string;
-  /** Operations per sequence (default 8..30; a replay must use the same). */
+  /** Operations per sequence (default 6..20). */
   minLength?: number;
   maxLength?: number;
   /** Share of operations that restart a process (default 1/150: each costs about a second). */
@@ -43,8 +43,8 @@ export async function simulate(p: Driver, o: SimulationOptions): Promise<void> {
   await fc.assert(
     fc.asyncProperty(
       arbSequence({
-        minLength: o.minLength ?? 8,
-        maxLength: o.maxLength ?? 30,
+        minLength: o.minLength ?? 6,
+        maxLength: o.maxLength ?? 20,
         restartRate: o.restartRate ?? 1 / 150,
       }),
       async (ops) => {
