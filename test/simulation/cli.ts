@@ -29,8 +29,7 @@ function int(name: string, fallback?: number): number | undefined {
 
 async function main(): Promise<void> {
   const runs = int('runs', 200)!;
-  // A seed is always chosen here and printed first, so a campaign stopped mid-way can be replayed.
-  const seed = int('seed') ?? Date.now() % 2 ** 31;
+  const seed = int('seed');
   const path = arg('path');
   const maxLength = int('max');
   const dry = arg('dry') !== undefined;
@@ -48,17 +47,12 @@ async function main(): Promise<void> {
   await p.open();
   const started = Date.now();
   let failed = false;
-  process.stdout.write(`simulation: ${runs} sequences, seed ${seed}${path ? `, path ${path}` : ''}\n`);
   try {
     await simulate(p, {
       runs,
-      seed,
+      ...(seed === undefined ? {} : { seed }),
       ...(path === undefined ? {} : { path }),
       ...(maxLength === undefined ? {} : { maxLength }),
-      firstFailure: (ops, err) => {
-        const why = err instanceof Error ? err.message.split('\n--- steps')[0] : String(err);
-        process.stdout.write(`\nFIRST FAILURE (before shrinking): ${why}\n${JSON.stringify(ops)}\n\n`);
-      },
       progress: (n) => {
         if (n % 50 === 0 || n === runs) {
           const s = (Date.now() - started) / 1000;

@@ -20,8 +20,6 @@ export interface SimulationOptions {
   restartRate?: number;
   /** Called after each sequence, with how many have run. */
   progress?: (done: number) => void;
-  /** Called once, on the first failing sequence, before shrinking starts (which can be long). */
-  firstFailure?: (ops: readonly Op[], err: unknown) => void;
 }
 
 /** Runs one sequence of operations (also used to replay a printed counterexample). */
@@ -39,7 +37,6 @@ export async function runOps(p: Driver, ops: readonly Op[]): Promise<void> {
 
 export async function simulate(p: Driver, o: SimulationOptions): Promise<void> {
   let done = 0;
-  let failed = false;
   await fc.assert(
     fc.asyncProperty(
       arbSequence({
@@ -48,13 +45,7 @@ export async function simulate(p: Driver, o: SimulationOptions): Promise<void> {
         restartRate: o.restartRate ?? 1 / 150,
       }),
       async (ops) => {
-        try {
-          await runOps(p, ops);
-        } catch (err) {
-          if (!failed) o.firstFailure?.(ops, err);
-          failed = true;
-          throw err;
-        }
+        await runOps(p, ops);
         o.progress?.(++done);
       },
     ),

@@ -15,29 +15,6 @@ afterAll(() => p.close(), 60_000);
 
 const cases: [string, Op[]][] = [
   [
-    // Campaign of 3,000 (its seed was not printed; the case is the state it left behind): an
-    // import left a 15 s flush lease on contacts that had no transition, so a list add right
-    // after it sat in the outbox until the lease lapsed (the feed and flows ~20 s late).
-    'a change right after an import reaches the feed at once',
-    [
-      {
-        kind: 'createSegment',
-        slot: 0,
-        rule: {
-          kind: 'condition',
-          field: 'createdAt',
-          operator: 'within last',
-          value: { amount: 60, unit: 'days' },
-          not: true,
-        },
-        via: 0,
-      },
-      { kind: 'upsert', k: 0, bulk: true, fields: { name: 'bob' }, via: 0 },
-      { kind: 'createList', slot: 0, via: 0 },
-      { kind: 'listAdd', slot: 0, k: 0, via: 1 },
-    ],
-  ],
-  [
     // seed 267634981, run against the rebuild before issue 23's fix: a segment edited after the
     // data never scheduled the contact 2 h short of its boundary (and so it never entered).
     'a rule edited to depend on time schedules the contact that does not match yet',

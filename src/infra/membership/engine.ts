@@ -187,11 +187,7 @@ export class MembershipEngine implements ContactChangeListener {
     const token = randomUUID();
     const docs = contacts.map((c) => {
       const plan = planMembershipWrite(c, compiled, now, 'contact');
-      if (!plan) return c;
-      // Only a contact with an outbox takes the lease: `flushLocked` releases exactly those, and
-      // a lease left on the others held up their next transitions for 15 s (the simulation).
-      const d = withMembership(c, plan);
-      return d.pendingTransitions?.length ? { ...d, ...flushLock(token) } : d;
+      return plan ? { ...withMembership(c, plan), ...flushLock(token) } : c;
     });
     const refused = await insert(docs);
     const outboxes = docs.flatMap((d, i) =>
